@@ -1,0 +1,3 @@
+export * from "./admin-graphql";
+export * from "./errors";
+export * from "./shopify-adapter";

@@ -1,0 +1,355 @@
+/**
+ * Raw ingest: every record as received, stored once per shop by the hash of its canonical JSON.
+ *
+ * `add()` canonicalises and hashes a record (one serialisation: the canonical text is both what is
+ * hashed and what is stored) and buffers it; every `batchSize` records the batch is written in ONE
+ * transaction with `INSERT … ON CONFLICT (shop, hash) DO NOTHING RETURNING id, hash` — no per-row
+ * commit, no per-row round trip. Rows the database already had are skipped by the unique index
+ * without being touched; duplicates inside a batch are dropped before sending. RETURNING names
+ * exactly the rows that were new, and those — with their already-parsed payload objects — are
+ * handed to `onInserted` straight from memory, so refinement processes only new records and never
+ * re-reads them.
+ *
+ * Two stores write the batch:
+ *   - SQLite (default for a SQLite `Db`): a prepared statement on a dedicated better-sqlite3
+ *     connection to the same file (WAL), one `BEGIN IMMEDIATE` transaction per batch. Going
+ *     through Prisma costs as much again as SQLite itself (every raw query is planned through the
+ *     query compiler with its parameters), which the ingest benchmark cannot afford. The
+ *     connection never waits synchronously for a lock (busy_timeout 0): SQLITE_BUSY is retried
+ *     asynchronously, so an open Prisma transaction elsewhere in the process can finish.
+ *   - Prisma (PostgreSQL, or `store: "prisma"`): one statement per batch whose rows travel as a
+ *     single JSON parameter (`json_array_elements` / `json_each`) instead of ten parameters per row.
+ *
+ * Table and column names follow prisma/schema.base.prisma (RawRecord @@map("raw_records")).
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import type Database from "better-sqlite3";
+import { engineOf, type Db } from "~/db.server";
+import { canonicalJson, sha256Hex } from "./canonical";
+
+export type RawSource = "backfill" | "webhook" | "reconcile" | "incremental";
+
+export interface RawRecordInput {
+  resource: string;
+  /** GraphQL GID (`gid://shopify/Order/123`). */
+  gid: string;
+  /** Numeric id; derived from the GID when omitted. */
+  shopifyId?: bigint | number | string | null;
+  /** The record as received (GraphQL node, JSONL line or webhook body). */
+  payload: unknown;
+}
+
+/** A record that was new to the database, as written. */
+export interface InsertedRawRecord {
+  id: bigint;
+  resource: string;
+  gid: string;
+  shopifyId: bigint | null;
+  hash: string;
+  /** The payload object passed to add() (not a re-parse). */
+  payload: unknown;
+  /** Its canonical JSON (what was stored). */
+  json: string;
+}
+
+export interface RawWriteCounts {
+  inserted: number;
+  skipped: number;
+}
+
+export interface RawWriterOptions {
+  shop: string;
+  /** Default resource for add() calls that omit it. */
+  resource?: string;
+  source: RawSource;
+  syncRunId?: string | null;
+  webhookDeliveryId?: string | null;
+  /** Records per INSERT (default 500). */
+  batchSize?: number;
+  /** Called after each batch with the rows that were new (in add() order). */
+  onInserted?: (rows: InsertedRawRecord[]) => void | Promise<void>;
+  /** Time written to received_at (default: now at each batch). */
+  now?: () => Date;
+  /** "auto" (default): direct SQLite connection on SQLite, Prisma on PostgreSQL. */
+  store?: "auto" | "prisma";
+}
+
+export interface RawWriter {
+  /** Buffer a record; writes the batch (and awaits onInserted) when it is full. */
+  add(record: Omit<RawRecordInput, "resource"> & { resource?: string }): Promise<void>;
+  /** Write what is buffered. Returns the totals since the writer was created. */
+  flush(): Promise<RawWriteCounts>;
+  /** Totals so far (written batches only). */
+  readonly counts: RawWriteCounts;
+}
+
+interface Pending {
+  resource: string;
+  gid: string;
+  shopifyId: bigint | null;
+  hash: string;
+  json: string;
+  payload: unknown;
+}
+
+const COLUMNS = [
+  "shop",
+  "resource",
+  "gid",
+  "shopify_id",
+  "hash",
+  "payload",
+  "source",
+  "status",
+  "sync_run_id",
+  "webhook_delivery_id",
+  "received_at",
+] as const;
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+export function createRawWriter(db: Db, options: RawWriterOptions): RawWriter {
+  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const engine = engineOf(db);
+  const useDirect = engine === "sqlite" && (options.store ?? "auto") === "auto";
+  const now = options.now ?? (() => new Date());
+  let pending: Pending[] = [];
+  let seenInBatch = new Set<string>();
+  let duplicatesInBatch = 0;
+  const counts: RawWriteCounts = { inserted: 0, skipped: 0 };
+
+  async function writeBatch(): Promise<void> {
+    if (pending.length === 0 && duplicatesInBatch === 0) return;
+    const batch = pending;
+    const dups = duplicatesInBatch;
+    pending = [];
+    seenInBatch = new Set();
+    duplicatesInBatch = 0;
+    if (batch.length === 0) {
+      counts.skipped += dups;
+      return;
+    }
+    const inserted = useDirect
+      ? await insertRawBatchSqlite(await sqliteFileOf(db), options, batch, now())
+      : await insertRawBatchPrisma(db, options, batch, now());
+    counts.inserted += inserted.length;
+    counts.skipped += batch.length - inserted.length + dups;
+    if (inserted.length > 0 && options.onInserted) await options.onInserted(inserted);
+  }
+
+  return {
+    counts,
+    async add(record) {
+      const resource = record.resource ?? options.resource;
+      if (!resource) throw new Error("raw writer: resource is required (in add() or the writer options)");
+      const json = canonicalJson(record.payload);
+      const hash = sha256Hex(json);
+      if (seenInBatch.has(hash)) {
+        duplicatesInBatch++;
+      } else {
+        seenInBatch.add(hash);
+        pending.push({ resource, gid: record.gid, shopifyId: toShopifyId(record.shopifyId, record.gid), hash, json, payload: record.payload });
+      }
+      if (pending.length >= batchSize) await writeBatch();
+    },
+    async flush() {
+      await writeBatch();
+      return { ...counts };
+    },
+  };
+}
+
+/** One multi-row insert through Prisma (both engines); returns the rows that were new. */
+async function insertRawBatchPrisma(
+  db: Db,
+  options: Pick<RawWriterOptions, "shop" | "source" | "syncRunId" | "webhookDeliveryId">,
+  batch: readonly Pending[],
+  receivedAt: Date,
+): Promise<InsertedRawRecord[]> {
+  if (batch.length === 0) return [];
+  const shop = options.shop;
+  const source = options.source;
+  const run = options.syncRunId ?? null;
+  const delivery = options.webhookDeliveryId ?? null;
+  // The batch travels as ONE JSON text parameter, expanded by the database (json_each on SQLite,
+  // json_array_elements on PostgreSQL): a handful of bound parameters per statement instead of ten
+  // per row, which is where a parameter-per-value insert spends its time. Each element is
+  // [resource, gid, shopifyId, hash, canonicalJson]; the payload is a JSON string inside it.
+  const rows: unknown[] = new Array(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const r = batch[i];
+    const id = r.shopifyId === null ? null : r.shopifyId <= MAX_SAFE ? Number(r.shopifyId) : r.shopifyId.toString();
+    rows[i] = [r.resource, r.gid, id, r.hash, r.json];
+  }
+  const packed = JSON.stringify(rows);
+  const columns = COLUMNS.map((c) => `"${c}"`).join(",");
+  const engine = engineOf(db);
+  let sql: string;
+  let args: unknown[];
+  if (engine === "postgresql") {
+    sql =
+      `INSERT INTO "raw_records" (${columns}) ` +
+      `SELECT $1, j->>0, j->>1, (j->>2)::bigint, j->>3, j->>4, $2, 'pending', $3, $4, $5::timestamptz ` +
+      `FROM json_array_elements($6::json) AS j ` +
+      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id","hash"`;
+    args = [shop, source, run, delivery, receivedAt.toISOString(), packed];
+  } else {
+    // The SQLite adapter stores DateTime as ISO-8601 text with an explicit offset; match it.
+    // `WHERE true` resolves SQLite's INSERT … SELECT … ON CONFLICT parsing ambiguity.
+    sql =
+      `INSERT INTO "raw_records" (${columns}) ` +
+      `SELECT ?, j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, ?, 'pending', ?, ?, ? ` +
+      `FROM json_each(?) AS j WHERE true ` +
+      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id","hash"`;
+    args = [shop, source, run, delivery, receivedAt.toISOString().replace("Z", "+00:00"), packed];
+  }
+  const returned = await db.$queryRawUnsafe<{ id: bigint | number; hash: string }[]>(sql, ...args);
+  if (returned.length === 0) return [];
+  const ids = new Map<string, bigint>();
+  for (const r of returned) ids.set(r.hash, BigInt(r.id));
+  const out: InsertedRawRecord[] = [];
+  for (const r of batch) {
+    const id = ids.get(r.hash);
+    if (id !== undefined) out.push({ id, resource: r.resource, gid: r.gid, shopifyId: r.shopifyId, hash: r.hash, payload: r.payload, json: r.json });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct SQLite store
+// ---------------------------------------------------------------------------------------------
+
+const sqliteFiles = new WeakMap<Db, Promise<string>>();
+
+/** The main database file of a SQLite `Db` (PRAGMA database_list), cached per client. */
+function sqliteFileOf(db: Db): Promise<string> {
+  let file = sqliteFiles.get(db);
+  if (!file) {
+    file = db.$queryRawUnsafe<{ name: string; file: string }[]>("PRAGMA database_list").then((rows) => {
+      const main = rows.find((r) => r.name === "main");
+      if (!main?.file) throw new Error("raw writer: the SQLite database has no file (in-memory databases are not supported)");
+      return main.file;
+    });
+    sqliteFiles.set(db, file);
+    file.catch(() => sqliteFiles.delete(db));
+  }
+  return file;
+}
+
+interface DirectConnection {
+  db: Database.Database;
+  insert: Database.Statement;
+  writeBatch: Database.Transaction<(rows: readonly Pending[], consts: DirectConsts) => InsertedRow[]>;
+}
+interface DirectConsts {
+  shop: string;
+  source: string;
+  run: string | null;
+  delivery: string | null;
+  at: string;
+}
+interface InsertedRow {
+  index: number;
+  id: bigint;
+}
+
+const connections = new Map<string, DirectConnection>();
+
+// Loaded on first use only: a PostgreSQL deployment never loads the native SQLite module here.
+let sqliteModule: Promise<typeof Database> | undefined;
+
+async function directConnection(file: string): Promise<DirectConnection> {
+  let c = connections.get(file);
+  if (c) return c;
+  sqliteModule ??= import("better-sqlite3").then((m) => m.default);
+  const Sqlite = await sqliteModule;
+  c = connections.get(file); // another caller may have opened it meanwhile
+  if (c) return c;
+  const db = new Sqlite(file, { fileMustExist: true, timeout: 0 });
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  // Raw ingest touches random pages of the (shop, hash) index: a larger page cache than the
+  // 16 MB default keeps more of it in memory between batches.
+  db.pragma("cache_size = -32000");
+  db.defaultSafeIntegers(true);
+  const insert = db.prepare(
+    `INSERT INTO "raw_records" (${COLUMNS.map((col) => `"${col}"`).join(",")}) VALUES (?,?,?,?,?,?,?,'pending',?,?,?) ` +
+      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id"`,
+  );
+  const writeBatch = db.transaction((rows: readonly Pending[], k: DirectConsts) => {
+    const out: InsertedRow[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const got = insert.get(k.shop, r.resource, r.gid, r.shopifyId, r.hash, r.json, k.source, k.run, k.delivery, k.at) as { id: bigint } | undefined;
+      if (got) out.push({ index: i, id: got.id });
+    }
+    return out;
+  });
+  c = { db, insert, writeBatch };
+  connections.set(file, c);
+  return c;
+}
+
+/**
+ * The direct better-sqlite3 connection the raw writer uses for a SQLite `Db` (undefined on
+ * PostgreSQL). Refinement may write its batches through it too (prepared statements, its own
+ * `transaction()`), avoiding Prisma's per-query overhead on the hot path.
+ */
+export async function directSqlite(db: Db): Promise<Database.Database | undefined> {
+  if (engineOf(db) !== "sqlite") return undefined;
+  return (await directConnection(await sqliteFileOf(db))).db;
+}
+
+/** Close the direct SQLite connections (tests, shutdown). */
+export function closeRawSqliteConnections(): void {
+  for (const c of connections.values()) c.db.close();
+  connections.clear();
+}
+
+const BUSY_RETRY_LIMIT_MS = 30_000;
+
+async function insertRawBatchSqlite(
+  file: string,
+  options: Pick<RawWriterOptions, "shop" | "source" | "syncRunId" | "webhookDeliveryId">,
+  batch: readonly Pending[],
+  receivedAt: Date,
+): Promise<InsertedRawRecord[]> {
+  if (batch.length === 0) return [];
+  const conn = await directConnection(file);
+  const consts: DirectConsts = {
+    shop: options.shop,
+    source: options.source,
+    run: options.syncRunId ?? null,
+    delivery: options.webhookDeliveryId ?? null,
+    // The SQLite adapter stores DateTime as ISO-8601 text with an explicit offset; match it.
+    at: receivedAt.toISOString().replace("Z", "+00:00"),
+  };
+  const started = Date.now();
+  let wait = 2;
+  for (;;) {
+    try {
+      const rows = conn.writeBatch.immediate(batch, consts);
+      return rows.map(({ index, id }) => {
+        const r = batch[index];
+        return { id, resource: r.resource, gid: r.gid, shopifyId: r.shopifyId, hash: r.hash, payload: r.payload, json: r.json };
+      });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      if (!code.startsWith("SQLITE_BUSY") || Date.now() - started > BUSY_RETRY_LIMIT_MS) throw err;
+      await delay(wait); // let whoever holds the write lock (e.g. a Prisma transaction) finish
+      wait = Math.min(100, wait * 2);
+    }
+  }
+}
+
+/** Numeric id from an explicit value or the GID's last path segment (`gid://shopify/Order/123?x=1` -> 123n). */
+export function toShopifyId(explicit: bigint | number | string | null | undefined, gid: string): bigint | null {
+  if (typeof explicit === "bigint") return explicit;
+  if (typeof explicit === "number" && Number.isSafeInteger(explicit)) return BigInt(explicit);
+  if (typeof explicit === "string" && /^\d+$/.test(explicit)) return BigInt(explicit);
+  const slash = gid.lastIndexOf("/");
+  if (slash < 0) return null;
+  const q = gid.indexOf("?", slash);
+  const tail = gid.slice(slash + 1, q < 0 ? undefined : q);
+  return /^\d{1,19}$/.test(tail) ? BigInt(tail) : null;
+}
