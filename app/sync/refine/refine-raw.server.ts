@@ -1,0 +1,210 @@
+/**
+ * Raw records → refined rows. One call refines one batch:
+ *
+ *   1. each record goes through its resource's refiner (GraphQL shape for bulk/paginated/reconcile
+ *      records, REST shape for webhook records, chosen by `source` and the webhook topic);
+ *      a record that cannot be refined is set aside with its error message;
+ *   2. one transaction applies every RowSet (batched upserts, see upsert.server.ts), marks the
+ *      refined raw records (one UPDATE … WHERE id IN (…) per chunk) and the failed ones
+ *      (status = 'error', error = message).
+ *
+ * If the database refuses the batch as a whole (a row the refiner could not foresee breaking a
+ * constraint), the batch is retried one record per transaction so that only the culprit ends in
+ * status error and the others are refined.
+ *
+ * Works on rows just written by the raw writer (payload objects in memory, no re-read) and on rows
+ * read back from raw_records (`refinePending`: retries, resume after a restart).
+ */
+import { engineOf, type Db, type Engine } from "~/db.server";
+import { definitionFor, definitionForTopic } from "../resources";
+import type { RefineContext } from "../resources/normalize";
+import type { RowSet } from "../resources/types";
+import { applyRowSetsPlan, inTransaction, run, sqliteTimestamp, type ApplyResult, type Plan } from "./upsert.server";
+
+export interface RawRecordToRefine {
+  id: number | bigint;
+  resource: string;
+  /** backfill | incremental | reconcile (GraphQL shape) or webhook (REST shape). */
+  source: string;
+  /** Webhook topic (required for source "webhook"). */
+  topic?: string | null;
+  /** The record: an object, or its JSON text as stored in raw_records.payload. */
+  payload: unknown;
+}
+
+export interface RefineRawResult extends ApplyResult {
+  refined: number;
+  errors: { id: number | bigint; message: string }[];
+}
+
+export interface RefineRawOptions {
+  now?: Date;
+  /** Refinement context; by default the shop's currency is read from `shops`. */
+  context?: RefineContext;
+}
+
+const ID_CHUNK = 5_000;
+
+function refineOne(record: RawRecordToRefine, ctx: RefineContext): RowSet {
+  const payload = typeof record.payload === "string" ? (JSON.parse(record.payload) as unknown) : record.payload;
+  if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new Error("payload is not a JSON object");
+  const body = payload as Record<string, unknown>;
+  if (record.source === "webhook") {
+    if (!record.topic) throw new Error("webhook record without a topic");
+    const def = definitionForTopic(record.topic);
+    if (!def) throw new Error(`no resource handles webhook topic ${record.topic}`);
+    return def.refineRest(record.topic, body, ctx);
+  }
+  if (body.id === undefined || body.id === null) throw new Error("record has no id");
+  return definitionFor(record.resource).refineGraphql(body, (body.__parentId as string | undefined) ?? null, ctx);
+}
+
+async function shopContext(db: Db, shop: string): Promise<RefineContext> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { currencyCode: true } });
+  return { shopCurrency: row?.currencyCode ?? null };
+}
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
+}
+
+function* markStatuses(
+  engine: Engine,
+  shop: string,
+  refinedIds: (number | bigint)[],
+  errors: { id: number | bigint; message: string }[],
+  now: Date,
+): Plan<void> {
+  const at = engine === "sqlite" ? sqliteTimestamp(now) : now.toISOString();
+  const ph = (i: number, type: string) => (engine === "sqlite" ? "?" : `$${i}::${type}`);
+  for (let i = 0; i < refinedIds.length; i += ID_CHUNK) {
+    const ids = refinedIds.slice(i, i + ID_CHUNK).map((id) => Number(id));
+    const list = ids.map((_, k) => ph(k + 3, "integer")).join(", ");
+    yield* run(
+      `UPDATE "raw_records" SET "status" = 'refined', "error" = NULL, "refined_at" = ${ph(1, "timestamptz")} WHERE "shop" = ${ph(2, "text")} AND "id" IN (${list})`,
+      [at, shop, ...ids],
+    );
+  }
+  for (let i = 0; i < errors.length; i += ID_CHUNK / 2) {
+    const part = errors.slice(i, i + ID_CHUNK / 2);
+    // Placeholders are numbered in text order (SQLite binds `?` positionally).
+    const params: unknown[] = [];
+    const next = (value: unknown, type: string) => {
+      params.push(value);
+      return ph(params.length, type);
+    };
+    const cases = part.map((e) => `WHEN ${next(Number(e.id), "integer")} THEN ${next(e.message, "text")}`).join(" ");
+    const where = `"shop" = ${next(shop, "text")} AND "id" IN (${part.map((e) => next(Number(e.id), "integer")).join(", ")})`;
+    yield* run(`UPDATE "raw_records" SET "status" = 'error', "refined_at" = NULL, "error" = CASE "id" ${cases} END WHERE ${where}`, params);
+  }
+}
+
+const EMPTY: ApplyResult = { upserted: {}, skippedStale: 0, tombstoned: 0, needsFetch: 0 };
+
+function addResults(a: ApplyResult, b: ApplyResult): ApplyResult {
+  const upserted = { ...a.upserted };
+  for (const [t, n] of Object.entries(b.upserted)) upserted[t as keyof typeof upserted] = (upserted[t as keyof typeof upserted] ?? 0) + (n ?? 0);
+  return {
+    upserted,
+    skippedStale: a.skippedStale + b.skippedStale,
+    tombstoned: a.tombstoned + b.tombstoned,
+    needsFetch: a.needsFetch + b.needsFetch,
+  };
+}
+
+/** Refines a batch of raw records of one shop (see the file comment). */
+export async function refineRawRecords(
+  db: Db,
+  shop: string,
+  records: readonly RawRecordToRefine[],
+  options: RefineRawOptions = {},
+): Promise<RefineRawResult> {
+  if (!records.length) return { ...EMPTY, upserted: {}, refined: 0, errors: [] };
+  const engine = engineOf(db);
+  const now = options.now ?? new Date();
+  const ctx = options.context ?? (await shopContext(db, shop));
+  const good: { record: RawRecordToRefine; set: RowSet }[] = [];
+  const errors: { id: number | bigint; message: string }[] = [];
+  for (const record of records) {
+    try {
+      good.push({ record, set: refineOne(record, ctx) });
+    } catch (error) {
+      errors.push({ id: record.id, message: message(error) });
+    }
+  }
+  const sets = good.map((g) => g.set);
+  try {
+    const result = await inTransaction(db, function* () {
+      const r = yield* applyRowSetsPlan(engine, shop, sets, now);
+      yield* markStatuses(engine, shop, good.map((g) => g.record.id), errors, now);
+      return r;
+    });
+    return { ...result, refined: good.length, errors };
+  } catch (batchError) {
+    // The database refused the batch: isolate the culprit(s), one transaction per record.
+    let total: ApplyResult = { ...EMPTY, upserted: {} };
+    let refined = 0;
+    for (const g of good) {
+      try {
+        const r = await inTransaction(db, function* () {
+          const applied = yield* applyRowSetsPlan(engine, shop, [g.set], now);
+          yield* markStatuses(engine, shop, [g.record.id], [], now);
+          return applied;
+        });
+        total = addResults(total, r);
+        refined++;
+      } catch (error) {
+        errors.push({ id: g.record.id, message: message(good.length === 1 ? batchError : error) });
+      }
+    }
+    await inTransaction(db, () => markStatuses(engine, shop, [], errors, now));
+    return { ...total, refined, errors };
+  }
+}
+
+export interface RefinePendingOptions extends RefineRawOptions {
+  /** Records per call (default 1000). */
+  limit?: number;
+  /** Also retry records in status error (default false: pending only). */
+  retryErrors?: boolean;
+}
+
+/**
+ * Refines the oldest pending raw records of a shop (and, with retryErrors, the failed ones), read
+ * back from raw_records; the webhook topic comes from the delivery the record belongs to.
+ * Returns the result of the batch; `refined + errors.length === 0` means nothing was left.
+ */
+export async function refinePending(db: Db, shop: string, options: RefinePendingOptions = {}): Promise<RefineRawResult> {
+  const rows = await db.rawRecord.findMany({
+    where: { shop, status: { in: options.retryErrors ? ["pending", "error"] : ["pending"] } },
+    orderBy: { id: "asc" },
+    take: options.limit ?? 1000,
+    select: { id: true, resource: true, source: true, payload: true, webhookDeliveryId: true },
+  });
+  const deliveryIds = [...new Set(rows.map((r) => r.webhookDeliveryId).filter((x): x is string => !!x))];
+  const topics = new Map<string, string>();
+  if (deliveryIds.length) {
+    // raw_records.webhook_delivery_id names the delivery row (or its X-Shopify-Webhook-Id).
+    const deliveries = await db.webhookDelivery.findMany({
+      where: { OR: [{ id: { in: deliveryIds } }, { webhookId: { in: deliveryIds } }] },
+      select: { id: true, webhookId: true, topic: true },
+    });
+    for (const d of deliveries) {
+      topics.set(d.id, d.topic);
+      topics.set(d.webhookId, d.topic);
+    }
+  }
+  return refineRawRecords(
+    db,
+    shop,
+    rows.map((r) => ({
+      id: r.id,
+      resource: r.resource,
+      source: r.source,
+      topic: r.webhookDeliveryId ? (topics.get(r.webhookDeliveryId) ?? null) : null,
+      payload: r.payload,
+    })),
+    options,
+  );
+}
