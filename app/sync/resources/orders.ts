@@ -60,6 +60,7 @@ const ORDER_FIELDS = `#graphql
     test
     displayFinancialStatus
     displayFulfillmentStatus
+    returnStatus
     currencyCode
     presentmentCurrencyCode
     subtotalPriceSet { ...SyncMoneyBag }
@@ -296,7 +297,7 @@ export const orderMapping: Mapping = {
     // REST only distinguishes fulfilled/partial/restocked; everything else is null there.
     (p) => REST_FULFILLMENT_STATUS[String(p.fulfillment_status)] ?? "UNFULFILLED",
   ],
-  // Not queried yet: the simulator has no Order.returnStatus (non-null in the schema); read when present.
+  // REST order payloads carry no return status: only the GraphQL shape sets it.
   returnStatus: [(n) => ("returnStatus" in n ? upper(n.returnStatus) : undefined), null],
   currencyCode: [(n) => n.currencyCode, (p) => p.currency],
   presentmentCurrencyCode: [(n) => n.presentmentCurrencyCode, (p) => p.presentment_currency],
