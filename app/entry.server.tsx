@@ -5,7 +5,16 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { adaptDocumentHeadersForSimulator } from "./simulator-bridge.server";
+import { ensureSyncWorker } from "./sync/worker.server";
+
+// The in-process job runner (embedded SQLite mode) starts with the server, so unfinished jobs of
+// a previous process resume without waiting for a request to need them.
+ensureSyncWorker().catch((error: unknown) => {
+  console.error(`[sync] job runner failed to start: ${error instanceof Error ? error.message : String(error)}`);
+});
 
 export const streamTimeout = 5000;
 
@@ -16,6 +25,9 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // Dev/test/demo only: the store simulator's admin shell frames the app.
+  if (env.STORESYNC_SIMULATOR_URL)
+    adaptDocumentHeadersForSimulator(responseHeaders, env.STORESYNC_SIMULATOR_URL);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 

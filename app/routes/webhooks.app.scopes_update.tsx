@@ -2,15 +2,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
-import { currentScopesFromPayload, handleScopesUpdate } from "../sync/lifecycle.server";
+import { handleWebhookRequest } from "../sync/webhooks/handle.server";
 
 // app/scopes_update: store the scopes the merchant now grants.
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, session, payload } = await authenticate.webhook(request);
-  await handleScopesUpdate(db, {
-    shop,
-    sessionId: session?.id ?? null,
-    current: currentScopesFromPayload(payload),
-  });
-  return new Response(null, { status: 200 });
-};
+// HMAC check (401), delivery record + dedupe, then the topic's domain work: see handle.server.ts.
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleWebhookRequest(request, { db, authenticate: authenticate.webhook });
+
+// Shopify only POSTs; anything else is answered 405 without reading the request.
+export const loader = () => new Response(null, { status: 405, headers: { Allow: "POST" } });

@@ -2,11 +2,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
-import { handleAppUninstalled } from "../sync/lifecycle.server";
+import { handleWebhookRequest } from "../sync/webhooks/handle.server";
 
 // app/uninstalled: forget the shop's sessions and mark it uninstalled (idempotent).
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await authenticate.webhook(request);
-  await handleAppUninstalled(db, shop);
-  return new Response(null, { status: 200 });
-};
+// HMAC check (401), delivery record + dedupe, then the topic's domain work: see handle.server.ts.
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleWebhookRequest(request, { db, authenticate: authenticate.webhook });
+
+// Shopify only POSTs; anything else is answered 405 without reading the request.
+export const loader = () => new Response(null, { status: 405, headers: { Allow: "POST" } });

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
+import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
+import { handleWebhookRequest } from "../sync/webhooks/handle.server";
 
 // inventory_items/create|update|delete, inventory_levels/update|connect|disconnect
-export const action = async ({ request }: ActionFunctionArgs) => {
-  // Verifies the HMAC (401 when it is wrong) and parses the delivery.
-  await authenticate.webhook(request);
-  // TODO(webhooks issue): record the delivery (dedupe on X-Shopify-Webhook-Id), store the raw payload and hand it to the job runner for refinement.
-  return new Response(null, { status: 200 });
-};
+// HMAC check (401), delivery record + dedupe, then the topic's domain work: see handle.server.ts.
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleWebhookRequest(request, { db, authenticate: authenticate.webhook });
+
+// Shopify only POSTs; anything else is answered 405 without reading the request.
+export const loader = () => new Response(null, { status: 405, headers: { Allow: "POST" } });

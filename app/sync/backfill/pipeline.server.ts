@@ -1,0 +1,110 @@
+/**
+ * The one ingest path of bulk lines and page nodes: raw record (canonical JSON + SHA-256, batched,
+ * unseen hashes only) → refinement of exactly the rows that were new, handed over in memory by the
+ * raw writer's onInserted. `commit()` makes everything added so far durable and returns what it
+ * did since the previous commit, so the caller can checkpoint its resume point right after.
+ */
+import type { InsertedRawRecord } from "../ingest/raw-writer.server";
+import { createRawWriter, type RawSource } from "../ingest/raw-writer.server";
+import { refineRawRecords } from "../refine/refine-raw.server";
+import type { SyncDeps } from "./deps";
+import { tuningOf } from "./deps";
+import { maxIso, minIso, RECENT_ROOTS, type RunState } from "./state";
+
+export interface PipelineCounts {
+  /** Records (lines / nodes) handed to add(). */
+  downloaded: number;
+  /** Raw records that were new. */
+  inserted: number;
+  /** Raw records already stored (identical payload seen before). */
+  skipped: number;
+  /** Raw records refined into rows. */
+  refined: number;
+  /** Records that could not be stored or refined (kept with status error). */
+  errors: number;
+}
+
+export interface IngestPipeline {
+  add(record: Record<string, unknown>): Promise<void>;
+  /** Record a line that could not even be parsed. */
+  addError(): void;
+  commit(): Promise<PipelineCounts>;
+}
+
+export interface PipelineOptions {
+  shop: string;
+  resource: string;
+  runId: string | null;
+  source: RawSource;
+  /** Updated in place: recent roots, watermark, metrics window. */
+  state: RunState;
+}
+
+const zero = (): PipelineCounts => ({ downloaded: 0, inserted: 0, skipped: 0, refined: 0, errors: 0 });
+
+export function createIngestPipeline(deps: SyncDeps, opts: PipelineOptions): IngestPipeline {
+  const { db } = deps;
+  const tuning = tuningOf(deps);
+  const state = opts.state;
+  const trackMetrics = opts.resource === "orders";
+  let delta = zero();
+  let lastInserted = 0;
+  let lastSkipped = 0;
+
+  const writer = createRawWriter(db, {
+    shop: opts.shop,
+    resource: opts.resource,
+    source: opts.source,
+    syncRunId: opts.runId,
+    batchSize: tuning.ingestBatch,
+    onInserted: async (rows: InsertedRawRecord[]) => {
+      const result = await refineRawRecords(
+        db,
+        opts.shop,
+        rows.map((r) => ({ id: r.id, resource: r.resource, source: opts.source, payload: r.payload })),
+      );
+      delta.refined += result.refined;
+      delta.errors += result.errors.length;
+    },
+  });
+
+  return {
+    async add(record) {
+      delta.downloaded++;
+      const gid = record.id;
+      if (typeof gid !== "string" || !gid) {
+        delta.errors++;
+        return;
+      }
+      if (record.__parentId === undefined) {
+        const slash = gid.lastIndexOf("/");
+        const numeric = gid.slice(slash + 1);
+        if (/^\d+$/.test(numeric)) {
+          state.recentRoots.push(numeric);
+          if (state.recentRoots.length > RECENT_ROOTS) state.recentRoots.shift();
+        }
+        state.watermark = maxIso(state.watermark, record.updatedAt);
+        if (trackMetrics) {
+          const at = record.processedAt ?? record.createdAt;
+          state.metricsFrom = minIso(state.metricsFrom, at);
+          state.metricsTo = maxIso(state.metricsTo, at);
+        }
+      }
+      await writer.add({ gid, payload: record });
+    },
+    addError() {
+      delta.downloaded++;
+      delta.errors++;
+    },
+    async commit() {
+      const totals = await writer.flush();
+      delta.inserted = totals.inserted - lastInserted;
+      delta.skipped = totals.skipped - lastSkipped;
+      lastInserted = totals.inserted;
+      lastSkipped = totals.skipped;
+      const out = delta;
+      delta = zero();
+      return out;
+    },
+  };
+}
