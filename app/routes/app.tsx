@@ -26,9 +26,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const NAV_LINKS = [
   { to: "/app", label: "Dashboard" },
+  { to: "/app/insights", label: "Store at a glance" },
   { to: "/app/data", label: "Data" },
   { to: "/app/activity", label: "Activity" },
   { to: "/app/integrity", label: "Integrity" },
+  { to: "/app/errors", label: "Records in error" },
   { to: "/app/settings", label: "Settings" },
 ] as const;
 

@@ -1,0 +1,199 @@
+/**
+ * Integrity read model: report history (keyset on started_at, id), one report's findings, and the
+ * "Verify integrity" request (a "reconcile.run" job; its handler lives in app/sync/reconcile).
+ */
+import type { Db } from "../db.server";
+import { enqueue } from "../sync/jobs/enqueue.server";
+import { SYNC_RESOURCES } from "../sync/resources/catalog";
+
+import { decodeCursor, encodeCursor, type OrderField, seekWhere } from "./keyset";
+import { parseJson } from "./serialize";
+
+export const RECONCILE_JOB_TYPE = "reconcile.run";
+
+export interface IntegrityReportSummary {
+  id: string;
+  status: string;
+  verdict: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  /** Resources with at least one difference found. */
+  resourcesWithFindings: number;
+}
+
+export interface FindingMetric {
+  label: string;
+  value: string;
+}
+
+export interface Finding {
+  resource: string;
+  label: string;
+  metrics: FindingMetric[];
+  /** Any non-zero count other than local/remote totals. */
+  hasDifferences: boolean;
+}
+
+export interface IntegrityReportDetail extends IntegrityReportSummary {
+  findings: Finding[];
+  aggregateChecks: FindingMetric[];
+}
+
+export interface VerificationState {
+  /** A verification was requested and has not started a report yet. */
+  queued: boolean;
+  /** A report is being written right now. */
+  running: boolean;
+}
+
+const ORDER: OrderField[] = [
+  { field: "startedAt", type: "date" },
+  { field: "id", type: "string" },
+];
+const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label]));
+const TOTAL_KEYS = /^(local|remote|expected|checked|total|count|localCount|remoteCount)$/i;
+
+function words(key: string): string {
+  const s = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]/g, " ")
+    .toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function scalar(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return value.toLocaleString("en-US");
+  if (typeof value === "string" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return value.length.toLocaleString("en-US");
+  return null;
+}
+
+function metricsOf(value: unknown): FindingMetric[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    const s = scalar(value);
+    return s === null ? [] : [{ label: "Value", value: s }];
+  }
+  const out: FindingMetric[] = [];
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key === "resource") continue;
+    const s = scalar(v);
+    if (s !== null) out.push({ label: words(key), value: s });
+  }
+  return out;
+}
+
+function differs(value: unknown): boolean {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  return Object.entries(value as Record<string, unknown>).some(
+    ([key, v]) =>
+      !TOTAL_KEYS.test(key) &&
+      ((typeof v === "number" && v > 0) || (Array.isArray(v) && v.length > 0)),
+  );
+}
+
+/**
+ * Findings from summary_json, whatever its exact shape: an array of `{resource, ...counts}`,
+ * `{resources: [...] | {key: counts}}`, or `{key: counts}`.
+ */
+export function parseFindings(summaryJson: string | null): Finding[] {
+  const summary = parseJson(summaryJson);
+  if (!summary || typeof summary !== "object") return [];
+  let entries: [string, unknown][];
+  if (Array.isArray(summary)) {
+    entries = summary.map((item, i) => [
+      String((item as { resource?: unknown })?.resource ?? i),
+      item,
+    ]);
+  } else {
+    const resources = (summary as { resources?: unknown }).resources;
+    if (resources !== undefined && resources !== null && typeof resources === "object")
+      return parseFindings(JSON.stringify(resources));
+    entries = Object.entries(summary as Record<string, unknown>);
+  }
+  return entries.map(([resource, value]) => ({
+    resource,
+    label: LABELS.get(resource) ?? words(resource),
+    metrics: metricsOf(value),
+    hasDifferences: differs(value),
+  }));
+}
+
+function summarize(report: {
+  id: string;
+  status: string;
+  verdict: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  summaryJson: string | null;
+}): IntegrityReportSummary {
+  return {
+    id: report.id,
+    status: report.status,
+    verdict: report.verdict,
+    startedAt: report.startedAt.toISOString(),
+    finishedAt: report.finishedAt?.toISOString() ?? null,
+    durationMs: report.durationMs,
+    resourcesWithFindings: parseFindings(report.summaryJson).filter((f) => f.hasDifferences).length,
+  };
+}
+
+export async function listIntegrityReports(
+  db: Db,
+  shop: string,
+  options: { cursor?: string | null; limit?: number } = {},
+): Promise<{ reports: IntegrityReportSummary[]; nextCursor: string | null }> {
+  const limit = Math.min(100, Math.max(1, options.limit ?? 20));
+  const cursor = decodeCursor(options.cursor, ORDER);
+  const found = await db.integrityReport.findMany({
+    where: { AND: [{ shop }, ...(cursor ? [seekWhere(ORDER, cursor, "desc")] : [])] },
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
+  const page = found.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    reports: page.map(summarize),
+    nextCursor: found.length > limit && last ? encodeCursor([last.startedAt, last.id]) : null,
+  };
+}
+
+export async function getIntegrityReport(
+  db: Db,
+  shop: string,
+  id: string,
+): Promise<IntegrityReportDetail | null> {
+  const report = await db.integrityReport.findFirst({ where: { id, shop } });
+  if (!report) return null;
+  return {
+    ...summarize(report),
+    findings: parseFindings(report.summaryJson),
+    aggregateChecks: metricsOf(parseJson(report.aggregateCheckJson)),
+  };
+}
+
+export async function getVerificationState(db: Db, shop: string): Promise<VerificationState> {
+  const [jobs, running] = await Promise.all([
+    db.job.count({
+      where: { shop, type: RECONCILE_JOB_TYPE, status: { in: ["queued", "running"] } },
+    }),
+    db.integrityReport.count({ where: { shop, status: "running" } }),
+  ]);
+  return { queued: jobs > 0 && running === 0, running: running > 0 };
+}
+
+/** Queues a verification of every resource (at most one waits at a time per shop). */
+export async function requestVerification(
+  db: Db,
+  shop: string,
+): Promise<{ jobId: string; alreadyQueued: boolean }> {
+  const result = await enqueue(db, {
+    type: RECONCILE_JOB_TYPE,
+    shop,
+    payload: { requestedBy: "merchant" },
+    dedupeKey: `${RECONCILE_JOB_TYPE}:${shop}`,
+  });
+  return { jobId: result.id, alreadyQueued: result.deduped };
+}
