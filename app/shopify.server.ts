@@ -18,6 +18,7 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 
 import { db, type Db } from "./db.server";
 import { env, type Env, type LogLevel } from "./env.server";
+import { installSimulatorBridge, withSimulatorDocumentHeaders } from "./simulator-bridge.server";
 import {
   createSessionStorage,
   parseTokenEncryptionKeys,
@@ -100,11 +101,16 @@ export function buildShopifyAppConfig(env: Env, deps: ShopifyAppDeps) {
 
 export type ShopifyAppConfig = ReturnType<typeof buildShopifyAppConfig>;
 
+// Dev/test/demo only: Admin API calls to *.myshopify.com go to the local store simulator.
+if (env.STORESYNC_SIMULATOR_URL) installSimulatorBridge(env.STORESYNC_SIMULATOR_URL);
+
 const shopify = shopifyApp(buildShopifyAppConfig(env, { db }));
 
 export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+export const authenticate = env.STORESYNC_SIMULATOR_URL
+  ? withSimulatorDocumentHeaders(shopify.authenticate, env.STORESYNC_SIMULATOR_URL)
+  : shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;

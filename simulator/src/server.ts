@@ -19,6 +19,7 @@ import { createStore } from "./store/store.js";
 import { createBulkManager } from "./bulk/index.js";
 import { createWebhookDispatcher } from "./webhooks/index.js";
 import { createControlHandler } from "./control/index.js";
+import { createAdminShellHandler } from "./admin-shell/index.js";
 
 /** Scopes the app asks for (shopify.app.toml); the default grant of every shop. */
 export const DEFAULT_SCOPES = [
@@ -179,6 +180,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   mutable.bulk = createBulkManager(sim);
   mutable.webhooks = createWebhookDispatcher(sim);
   const control = createControlHandler(sim);
+  const adminShell = createAdminShellHandler(sim); // GET /store/<shop>/apps/<app>, /app-bridge.js, / and /admin
 
   for (const config of opts.shops ?? [{ domain: "demo.myshopify.com" }]) sim.addShop(config);
 
@@ -252,6 +254,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       return sendJson(res, 404, { error: `no route ${req.method} ${path}` });
     }
     if (path.startsWith("/admin/")) return handleAdmin(req, res, path, shopFromRequest(req));
+    if (await adminShell(req, res, u)) return;
     return sendJson(res, 404, NOT_FOUND_BODY);
   }
 
