@@ -94,12 +94,17 @@ describe("POST /admin/oauth/access_token", () => {
     expect(again).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
   });
 
-  it("a new expiring token revokes the previous one; non-expiring tokens migrate to expiring", () => {
+  it("parallel exchanges each get a usable token; a refresh retires its pair; non-expiring tokens migrate to expiring", () => {
     const { exchange, tokens, call } = setup();
     const a = exchange().body;
     const b = exchange().body;
-    expect(tokens.validate(shop.domain, a.access_token as string)).toBe("invalid");
+    // The official library exchanges once per parallel loader on first load: both must work.
+    expect(tokens.validate(shop.domain, a.access_token as string)).toBe("ok");
     expect(tokens.validate(shop.domain, b.access_token as string)).toBe("ok");
+    const refreshed = tokens.rotate(shop.domain, a.refresh_token as string);
+    expect(typeof refreshed).toBe("object");
+    expect(tokens.validate(shop.domain, a.access_token as string)).toBe("invalid");
+    expect(tokens.rotate(shop.domain, a.refresh_token as string)).toBe("invalid");
     const legacy = exchange({ expiring: "0" }).body;
     const migrated = call({
       client_id: apiKey,

@@ -1,8 +1,10 @@
 /**
  * Access tokens issued by the simulator (all shops): expiring / non-expiring offline tokens with
  * rotating refresh tokens, online tokens bound to a user.
- * Like Shopify, only one expiring offline token is active per shop: issuing a new one (token exchange
- * or refresh) revokes the previous access and refresh tokens.
+ * A new token exchange does not revoke earlier access tokens: Shopify's official library runs
+ * several exchanges in parallel on an app's first load (one per loader), and each caller must be
+ * able to use the token it got until it expires. A refresh retires the refresh token it used
+ * (and that pair's access token): the app must store the new pair.
  */
 import { randomBytes } from "node:crypto";
 
@@ -35,7 +37,6 @@ export class TokenRegistry {
 
   issueOffline(shop: string, scope: string, expiring: boolean): IssuedToken {
     const now = this.now();
-    if (expiring) this.revokeExpiring(shop);
     const t: IssuedToken = expiring
       ? {
           shop,
@@ -70,6 +71,7 @@ export class TokenRegistry {
     const t = this.refresh.get(refreshToken);
     if (!t || t.shop !== shop) return "invalid";
     if (t.refreshExpiresAt !== undefined && this.now() >= t.refreshExpiresAt) return "expired";
+    this.revoke(t.accessToken);
     return this.issueOffline(shop, t.scope, true);
   }
 
@@ -87,10 +89,6 @@ export class TokenRegistry {
 
   revokeShop(shop: string): void {
     for (const t of [...this.access.values()]) if (t.shop === shop) this.revoke(t.accessToken);
-  }
-
-  private revokeExpiring(shop: string): void {
-    for (const t of [...this.access.values()]) if (t.shop === shop && t.kind === "offline-expiring") this.revoke(t.accessToken);
   }
 
   validate(shop: string, accessToken: string): "ok" | "invalid" | "expired" {
