@@ -57,7 +57,11 @@ export default defineConfig({
   build: {
     assetsInlineLimit: 0,
   },
+  // Scan every route at startup, so Vite's first dependency optimisation covers all of them: a
+  // dependency discovered later (routes load lazily) makes Vite re-optimise and reload the page
+  // mid-load, which broke cold starts of the demo and the browser tests (404s on stale chunks).
   optimizeDeps: {
+    entries: ["app/root.tsx", "app/routes/**/*.tsx"],
     include: ["@shopify/app-bridge-react", "@shopify/polaris"],
   },
 }) satisfies UserConfig;

@@ -61,7 +61,18 @@ describe.skipIf(!haveChromium && !process.env.CI)(
       });
       page = context.pages()[0] ?? (await context.newPage());
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    }, 180_000);
+      // Warm-up: on a fresh clone Vite optimises the client dependencies on the first page load
+      // (and may reload the page once it discovers more). Load the app once, outside the timed
+      // tests, so they measure the app and not the dev server's cold start.
+      const warm = await context.newPage();
+      await warm.goto(demo.adminUrl);
+      await warm
+        .frameLocator("#app-iframe, iframe[name=app-iframe]")
+        .locator(".Polaris-Page")
+        .first()
+        .waitFor({ timeout: 240_000 });
+      await warm.close();
+    }, 300_000);
 
     afterAll(async () => {
       await context?.close().catch(() => undefined);
