@@ -148,7 +148,11 @@ describe("delivery", () => {
     expect(h["x-shopify-api-version"]).toBe("2026-07");
     expect(h["x-shopify-webhook-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(h["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(h["x-shopify-triggered-at"]).toBe(created.updatedAt);
+    // Sub-second precision, never before the change's (whole-second) updatedAt.
+    expect(h["x-shopify-triggered-at"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(h["x-shopify-triggered-at"] as string)).toBeGreaterThanOrEqual(
+      Date.parse(created.updatedAt as string),
+    );
     expect(h["content-type"]).toBe("application/json");
     expect(h["user-agent"]).toBe("Shopify-Captain-Hook");
     expect(h["x-shopify-hmac-sha256"]).toBe(

@@ -486,6 +486,9 @@ export function createWebhookDispatcher(
       resolve: (gid: string) => shop.store.node(gid),
     };
     const eventId = randomUUID();
+    // Like Shopify's header, X-Shopify-Triggered-At has sub-second precision (the record's
+    // updated_at has whole seconds), so receivers can order two changes made in the same second.
+    const triggeredAt = new Date(Math.max(Date.now(), Date.parse(e.at))).toISOString();
     const topics: { topic: string; subject?: GqlRecord }[] = [];
     const primary = topicForChange(e.resource, e.action);
     if (primary) topics.push({ topic: primary });
@@ -497,7 +500,7 @@ export function createWebhookDispatcher(
       for (const sub of subjects) {
         try {
           trigger(shop.domain, topic, restPayload(topic, e.record, sub, ctx), {
-            triggeredAt: e.at,
+            triggeredAt,
             eventId,
           });
         } catch (err) {
