@@ -54,8 +54,21 @@ export type GraphqlRequest = (query: string, variables?: Record<string, unknown>
 
 export type AdminClientLog = (message: string, fields?: Record<string, unknown>) => void;
 
+/**
+ * A shop's cost budget shared with other processes (shared-bucket.server.ts). When given, it
+ * replaces the local bucket model: every process paces against the same bucket.
+ */
+export interface SharedBucket {
+  /** Reserve `cost` points; resolves with the milliseconds to wait before sending the call. */
+  reserve(cost: number): Promise<number>;
+  /** A response's throttleStatus; `reserved` points were reserved for the call, `actual` spent. */
+  observe(status: ThrottleStatus, reserved: number, actual: number): Promise<void>;
+}
+
 export interface AdminGraphqlOptions {
   request: GraphqlRequest;
+  /** One bucket for the shop across worker processes (default: a local model per client). */
+  sharedBucket?: SharedBucket;
   /** Milliseconds now (default Date.now). */
   clock?: () => number;
   /** Sleep (default setTimeout). Tests pass one that advances their clock. */
@@ -161,9 +174,27 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
     }
   };
 
-  /** Sleep until the model holds `cost` points, then reserve them. */
-  const pace = async (cost: number | undefined) => {
-    if (!known || cost === undefined || cost <= 0) return;
+  const shared = options.sharedBucket;
+
+  /** Sleep until the model holds `cost` points, then reserve them; returns the points reserved. */
+  const pace = async (cost: number | undefined): Promise<number> => {
+    if (shared) {
+      if (cost === undefined || cost <= 0) return 0;
+      let wait = 0;
+      try {
+        wait = await shared.reserve(cost);
+      } catch (err) {
+        log("admin graphql: shared bucket unavailable; calling unpaced", { error: (err as Error).message });
+        return 0;
+      }
+      if (wait > 0) {
+        totals.pacedMs += wait;
+        log("admin graphql: pacing on the shared bucket", { waitMs: wait, need: cost });
+        await sleep(wait);
+      }
+      return cost;
+    }
+    if (!known || cost === undefined || cost <= 0) return 0;
     const need = Math.min(cost, maximumAvailable);
     const now = clock();
     const available = availableAt(now);
@@ -176,10 +207,11 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
       level = available - need;
       levelAt = now;
       await sleep(wait);
-      return;
+      return need;
     }
     level = available - need;
     levelAt = now;
+    return need;
   };
 
   const backoff = (attempt: number, floorMs = 0) => {
@@ -193,7 +225,7 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
     let throttles = 0;
     for (;;) {
       const seen = learnt.get(key);
-      await pace(opts.expectedCost ?? seen?.requested ?? seen?.actual);
+      const reserved = await pace(opts.expectedCost ?? seen?.requested ?? seen?.actual);
       totals.calls++;
       let res: GraphqlResponse;
       try {
@@ -213,6 +245,11 @@ export function createAdminGraphql(options: AdminGraphqlOptions): AdminGraphql {
       }
       const cost = res.extensions?.cost;
       observe(cost, key);
+      if (shared && cost?.throttleStatus && cost.throttleStatus.restoreRate > 0) {
+        await shared
+          .observe(cost.throttleStatus, reserved, typeof cost.actualQueryCost === "number" ? cost.actualQueryCost : 0)
+          .catch((err: unknown) => log("admin graphql: shared bucket update failed", { error: (err as Error).message }));
+      }
       const errors = res.errors ?? [];
       if (errors.length === 0) return { data: (res.data ?? {}) as T, cost };
 

@@ -119,6 +119,12 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
       async (ctx, payload) => {
         const run = await getSyncRun(db, payload.runId);
         if (!run || FINISHED.has(run.status)) return;
+        // A worker killed between completeRun's two writes left a run that read everything but
+        // is still "running": finish it instead of leaving it open forever.
+        if (readState(run.cursor).phase === "done") {
+          await completeRun(run.id);
+          return;
+        }
         try {
           return await body(ctx, run, definitionFor(run.resource));
         } catch (err) {
@@ -309,7 +315,10 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
     if (resumed) await refineLeftovers(run);
     if (state.partial) return scheduleRestart(ctx, run, state, "the export stopped before the end");
     await completeRun(run.id);
-  });
+    // One ingest at a time per shop: the writes of one shop serialize on the database anyway (one
+    // SQLite writer; one CPU-bound pipeline per process), and each ingest holds a batch of parsed
+    // records in memory, so running them side by side only multiplies the memory.
+  }, { concurrencyKey: "bulk-ingest", concurrencyLimit: 1 });
 
   /** Raw records stored but not refined (a process died between the two): refine them now. */
   async function refineLeftovers(run: SyncRunRow) {

@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { backoffDelay, createJobRegistry, KeyedLimits, type JobRegistry } from "./define";
 import { enqueue as enqueueJob } from "./enqueue.server";
+import type { PgCoordination } from "./pg-coordination.server";
 import {
   PermanentJobError,
   type EnqueueInput,
@@ -42,6 +43,11 @@ export interface InProcessRunnerOptions {
   /** Re-queue every `running` job on start (default true: the single in-process runner). */
   recoverAllOnStart?: boolean;
   random?: () => number;
+  /**
+   * Multi-worker mode (queue-runner.server.ts): claims, per-shop limits and ctx.withShopLimit go
+   * through PostgreSQL so they hold across processes; `perShopConcurrency` is then global.
+   */
+  coordination?: PgCoordination;
 }
 
 export interface InProcessRunner extends JobBackend {
@@ -131,10 +137,33 @@ export function createInProcessRunner(options: InProcessRunnerOptions): InProces
     }
   }
 
+  function launch(def: JobDefinition<never>, job: ClaimedJob, release: () => void): void {
+    const p = execute(def, job)
+      .catch((err: unknown) => log("error", "job bookkeeping failed", { jobId: job.id, error: errorText(err) }))
+      .finally(() => {
+        release();
+        running.delete(job.id);
+        wake();
+      });
+    running.set(job.id, p);
+  }
+
+  /** Multi-worker claim: the database decides (fairness and per-shop limits across processes). */
+  async function tickCoordinated(coord: PgCoordination, free: number): Promise<number> {
+    const claimed = await coord.claim(free);
+    for (const job of claimed) {
+      const def = registry.get(job.type);
+      if (!def) continue; // cannot happen: only registered types are claimed
+      launch(def, job, () => undefined);
+    }
+    return claimed.length;
+  }
+
   /** Claim and start as many due jobs as the limits allow; returns how many started. */
   async function tick(): Promise<number> {
     const free = concurrency - running.size;
-    if (free <= 0 || types.length === 0) return 0;
+    if (free <= 0 || types.length === 0 || stopping) return 0;
+    if (options.coordination) return tickCoordinated(options.coordination, free);
     const now = new Date();
     const candidates = await db.job.findMany({
       where: { status: "queued", runAt: { lte: now }, type: { in: types } },
@@ -174,14 +203,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): InProces
         continue;
       }
       startedCount++;
-      const p = execute(def, job)
-        .catch((err: unknown) => log("error", "job bookkeeping failed", { jobId: job.id, error: errorText(err) }))
-        .finally(() => {
-          release();
-          running.delete(job.id);
-          wake();
-        });
-      running.set(job.id, p);
+      launch(def, job, release);
     }
     return startedCount;
   }
@@ -203,6 +225,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): InProces
       now: () => new Date(),
       enqueue: (input) => runnerEnqueue(input),
       withShopLimit: async (key, limit, fn) => {
+        if (options.coordination) return options.coordination.withShopLimit(job.shop, key, limit, abort.signal, fn);
         const k = typeKey(job.shop, key);
         await limits.acquire(k, limit, abort.signal);
         try {

@@ -1,7 +1,8 @@
 /**
  * The one job interface. Handlers are written against `JobContext` only, so the same handler
- * runs on the in-process backend (SQLite default, `in-process-runner.server.ts`) and on a queue
- * backend (pg-boss 10 on PostgreSQL, a later issue) that implements `JobBackend`.
+ * runs on the in-process backend (SQLite default, `in-process-runner.server.ts`) and on the
+ * multi-worker queue backend (PostgreSQL, `queue-runner.server.ts`; why not pg-boss:
+ * docs/decisions/002-job-queue.md), both implementing `JobBackend`.
  */
 import type { Db } from "~/db.server";
 
