@@ -225,21 +225,21 @@ export async function allSettled(db: Db): Promise<boolean> {
 }
 
 /**
- * Columns a REST webhook payload does not carry (or refines differently) while the GraphQL shape
- * does: a row last written by a webhook differs there from the simulator's GraphQL data. A gap of
- * the resources' refine layer, not of the job backend — reported in docs/requests/scale.md; empty
- * this map once the refine layer closes it. Every other column of every table is compared.
+ * Columns a row first written by a REST webhook (newer than the bulk snapshot that follows) can
+ * still lack: NOT NULL columns with a database default that the 2026-07 webhook payloads do not
+ * carry — the insert gets the default, and the older bulk row (refused by the version guard) only
+ * fills REST-gap columns that are NULL (app/sync/resources/rest-gaps.ts). The record's next
+ * GraphQL fetch sets them. Every other column of every table is compared.
  */
 export const REST_SHAPE_GAPS: Partial<Record<TableName, readonly string[]>> = {
-  customers: [
-    "locale",
-    "tags",
-    "email_marketing_state",
-    "number_of_orders",
-    "amount_spent",
-    "last_order_id",
-  ],
-  customer_addresses: ["latitude", "longitude"],
+  // customers/update: `orders_count` is no longer in the customer payload.
+  customers: ["number_of_orders"],
+  // products/update (not sent by webhookRound yet): REST variants carry no
+  // `inventory_management` and no availability; Shopify's default-variant flag is not in REST.
+  products: ["tracks_inventory", "has_only_default_variant"],
+  product_variants: ["available_for_sale"],
+  // A bulk media line does not know its position (the webhook's row has it): a bulk gap, not REST.
+  product_images: ["position"],
 };
 
 export interface ScaleDiff {

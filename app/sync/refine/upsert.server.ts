@@ -28,11 +28,17 @@
  *    the owner's row was accepted. Bulk child lines never remove anything (reconciliation does).
  *  - Rows missing a NOT NULL column (e.g. a discounts/update payload, which has no type and no
  *    starts_at) cannot be inserted: they update an existing row only, else count as `needsFetch`.
+ *  - Webhook first, older snapshot second: rows refused as stale (or dropped with their stale
+ *    owner) still fill the columns a REST payload cannot carry (resources/rest-gaps.ts) where the
+ *    stored row has NULL, and child rows the owner's REST payload does not list (transactions,
+ *    fulfillment line items) are inserted when absent under a live owner. Nothing else of a
+ *    stale row is written.
  */
 import { setTimeout as delay } from "node:timers/promises";
 import type Database from "better-sqlite3";
 import { engineOf, type Db, type Engine } from "~/db.server";
 import { directSqlite } from "../ingest/raw-writer.server";
+import { REST_GAPS, type RestGap } from "../resources/rest-gaps";
 import type { RowSet, Row, Tombstone } from "../resources/types";
 import { TABLE_ORDER, TABLES, type ColumnType, type TableName, type TableSpec } from "./tables";
 
@@ -411,6 +417,40 @@ function* markDeleted(
   return count;
 }
 
+/**
+ * A stale row (refused by the version guard, or owned by a refused owner): insert it when absent
+ * under a live owner (child lists REST does not carry), then fill the REST-gap columns the stored
+ * row has as NULL. See resources/rest-gaps.ts.
+ */
+function* fillGaps(engine: Engine, spec: TableSpec, gap: RestGap, shop: string, row: Row, ownedByStale: boolean, now: Date): Plan<void> {
+  if (ownedByStale && gap.insertIfAbsent && spec.owner && !missesRequired(spec, row)) {
+    const sql = new Sql(engine);
+    const fields = shapeOf(row);
+    const values = [sql.p("shop", shop), ...fields.map((f) => sql.p(spec.byField.get(f)!.type, row[f])), sql.p("date", now)];
+    const owner = TABLES[spec.owner.table];
+    const ownerLive = `SELECT 1 FROM ${q(owner.name)} o WHERE o."shop" = ${sql.p("shop", shop)} AND o."id" = ${sql.p("bigint", row[spec.owner.field])} AND o."deleted_at" IS NULL`;
+    const keyCols = ["\"shop\"", ...spec.key.map((k) => q(spec.byField.get(k)!.column))];
+    yield* run(
+      `INSERT INTO ${q(spec.name)} (${["\"shop\"", ...fields.map((f) => q(spec.byField.get(f)!.column)), "\"synced_at\""].join(", ")}) ` +
+        `SELECT ${values.join(", ")} WHERE EXISTS (${ownerLive}) ON CONFLICT (${keyCols.join(", ")}) DO NOTHING`,
+      sql.params,
+    );
+  }
+  const fill = Object.keys(row).filter((f) => gap.columns.has(f) && row[f] !== undefined && row[f] !== null && !spec.key.includes(f));
+  if (!fill.length) return;
+  const sql = new Sql(engine);
+  const sets = fill.map((f) => {
+    const c = spec.byField.get(f)!;
+    return `${q(c.column)} = COALESCE(${q(c.column)}, ${sql.p(c.type, row[f])})`;
+  });
+  const where = [`"shop" = ${sql.p("shop", shop)}`, `"deleted_at" IS NULL`];
+  for (const k of spec.key) {
+    const c = spec.byField.get(k)!;
+    where.push(`${q(c.column)} = ${sql.p(c.type, row[k])}`);
+  }
+  yield* run(`UPDATE ${q(spec.name)} SET ${sets.join(", ")} WHERE ${where.join(" AND ")}`, sql.params);
+}
+
 /** The statements of applyRowSets, to run inside a transaction the caller owns (see inTransaction). */
 export function* applyRowSetsPlan(engine: Engine, shop: string, rowSets: readonly RowSet[], now: Date): Plan<ApplyResult> {
   const result: ApplyResult = { upserted: {}, skippedStale: 0, tombstoned: 0, needsFetch: 0 };
@@ -432,10 +472,13 @@ export function* applyRowSetsPlan(engine: Engine, shop: string, rowSets: readonl
     const spec = TABLES[table];
     let rows = byTable.get(table);
     if (!rows?.length) continue;
+    const gap = REST_GAPS.get(table);
+    let staleOwned: Row[] = [];
     if (spec.owner) {
       const stale = refused.get(spec.owner.table);
       if (stale?.size) {
         const before = rows.length;
+        if (gap) staleOwned = rows.filter((r) => stale.has(String(r[spec.owner!.field])));
         rows = rows.filter((r) => !stale.has(String(r[spec.owner!.field])));
         result.skippedStale += before - rows.length;
       }
@@ -455,7 +498,7 @@ export function* applyRowSetsPlan(engine: Engine, shop: string, rowSets: readonl
       const group = shapes.get(sig) ?? shapes.set(sig, { fields, rows: [] }).get(sig)!;
       group.rows.push(row);
     }
-    const tracked = OWNER_TABLES.has(table);
+    const tracked = OWNER_TABLES.has(table) || gap !== undefined;
     let written = ok.size;
     let sent = 0;
     for (const { fields, rows: group } of shapes.values()) {
@@ -473,6 +516,11 @@ export function* applyRowSetsPlan(engine: Engine, shop: string, rowSets: readonl
     }
     accepted.set(table, ok);
     refused.set(table, bad);
+    if (gap && (bad.size || staleOwned.length)) {
+      for (const { rows: group } of shapes.values())
+        for (const row of group) if (bad.has(keyOf(spec, row))) yield* fillGaps(engine, spec, gap, shop, row, false, now);
+      for (const row of mergeRows(spec, staleOwned)) yield* fillGaps(engine, spec, gap, shop, row, true, now);
+    }
   }
 
   // Children no longer present in a complete list of an accepted owner.
