@@ -10,6 +10,7 @@ import type { MetricDay } from "../ui/metrics.server";
 
 import { formatDate, formatMoney, formatNumber } from "./format";
 
+import { WEEKLY_ABOVE_DAYS, weeklyBuckets } from "./chart-buckets";
 import { CHART_HEIGHT_PX as CHART_HEIGHT } from "./chart-size";
 
 export interface MetricsChartsProps {
@@ -34,13 +35,17 @@ export function ChartCard({ title, children }: { title: string; children: React.
   );
 }
 
-export default function MetricsCharts({ days, currencyCode }: MetricsChartsProps) {
+export default function MetricsCharts({ days: daily, currencyCode }: MetricsChartsProps) {
   const money = (value: number | string | null) => formatMoney(value, currencyCode);
-  const day = (value: number | string | null) => formatDate(String(value));
+  const weekly = daily.length > WEEKLY_ABOVE_DAYS;
+  const days = weekly ? weeklyBuckets(daily) : daily;
+  const per = weekly ? "week" : "day";
+  const day = (value: number | string | null) =>
+    weekly ? `Week of ${formatDate(String(value))}` : formatDate(String(value));
   return (
     <PolarisVizProvider>
       <BlockStack gap="400">
-        <ChartCard title="Orders per day">
+        <ChartCard title={`Orders per ${per}`}>
           <BarChart
             data={series("Orders", days, (d) => d.orders)}
             xAxisOptions={{ labelFormatter: day }}
@@ -49,7 +54,7 @@ export default function MetricsCharts({ days, currencyCode }: MetricsChartsProps
           />
         </ChartCard>
         <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-          <ChartCard title="Net sales per day">
+          <ChartCard title={`Net sales per ${per}`}>
             <LineChart
               data={series("Net sales", days, (d) => d.netSales)}
               xAxisOptions={{ labelFormatter: day }}
@@ -57,7 +62,7 @@ export default function MetricsCharts({ days, currencyCode }: MetricsChartsProps
               theme="Light"
             />
           </ChartCard>
-          <ChartCard title="Refunds per day">
+          <ChartCard title={`Refunds per ${per}`}>
             <BarChart
               data={series("Refunds", days, (d) => d.refunds)}
               xAxisOptions={{ labelFormatter: day }}

@@ -2,6 +2,7 @@ import { BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from "@shopify/p
 import { lazy, Suspense } from "react";
 
 import { ClientOnly } from "./ClientOnly";
+import { WEEKLY_ABOVE_DAYS } from "./chart-buckets";
 import { CHART_HEIGHT_PX } from "./chart-size";
 import type { MetricsChartsProps } from "./MetricsCharts";
 
@@ -26,14 +27,15 @@ function SkeletonChart({ title }: { title: string }) {
   );
 }
 
-/** Same layout and heights as MetricsCharts: no layout shift when the charts arrive. */
-export function MetricsChartsSkeleton() {
+/** Same layout, titles and heights as MetricsCharts: no layout shift when the charts arrive. */
+export function MetricsChartsSkeleton({ days = 0 }: { days?: number }) {
+  const per = days > WEEKLY_ABOVE_DAYS ? "week" : "day";
   return (
     <BlockStack gap="400">
-      <SkeletonChart title="Orders per day" />
+      <SkeletonChart title={`Orders per ${per}`} />
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-        <SkeletonChart title="Net sales per day" />
-        <SkeletonChart title="Refunds per day" />
+        <SkeletonChart title={`Net sales per ${per}`} />
+        <SkeletonChart title={`Refunds per ${per}`} />
       </InlineGrid>
     </BlockStack>
   );
@@ -41,7 +43,7 @@ export function MetricsChartsSkeleton() {
 
 /** The charts, loaded and drawn on the client only (polaris-viz does not server-render). */
 export function MetricsChartsLazy(props: MetricsChartsProps) {
-  const skeleton = <MetricsChartsSkeleton />;
+  const skeleton = <MetricsChartsSkeleton days={props.days.length} />;
   return (
     <ClientOnly fallback={skeleton}>
       {() => (

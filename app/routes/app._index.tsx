@@ -5,7 +5,6 @@ import {
   Badge,
   Banner,
   BlockStack,
-  Box,
   Button,
   Card,
   DataTable,
@@ -61,13 +60,30 @@ const STATE_TONE: Record<OverallState, "success" | "critical" | "attention" | "i
     needs_attention: "critical",
   };
 
+/**
+ * The cell keeps one size whether it shows a progress bar or "Complete": otherwise every row
+ * grows (and the columns move) when a sync starts and shrinks when it ends, shifting the page under
+ * the merchant's eyes while the dashboard revalidates itself (cumulative layout shift).
+ */
+const PROGRESS_CELL_STYLE = {
+  minHeight: 28,
+  minWidth: 160,
+  display: "flex",
+  flexDirection: "column",
+  justifyContent: "center",
+} as const;
+
 function ProgressCell({ progress, label }: { progress?: ResourceProgress; label: string }) {
   if (!progress || (progress.status !== "running" && progress.status !== "queued")) {
-    return <Text as="span">{progress?.status === "succeeded" ? "Complete" : "—"}</Text>;
+    return (
+      <div style={PROGRESS_CELL_STYLE}>
+        <Text as="span">{progress?.status === "succeeded" ? "Complete" : "—"}</Text>
+      </div>
+    );
   }
   const expected = progress.expected;
   return (
-    <Box minWidth="160px">
+    <div style={PROGRESS_CELL_STYLE}>
       <BlockStack gap="100">
         <ProgressBar progress={progress.percent ?? 0} size="small" tone="highlight" />
         <Text as="span" variant="bodySm" tone="subdued">
@@ -76,7 +92,7 @@ function ProgressCell({ progress, label }: { progress?: ResourceProgress; label:
           <Text as="span" visuallyHidden>{` for ${label}`}</Text>
         </Text>
       </BlockStack>
-    </Box>
+    </div>
   );
 }
 
@@ -99,10 +115,13 @@ export function resourceTableRows(
       ) : (
         "0"
       ),
-      formatDateTime(resource.lastSyncedAt),
-      <Badge key={resource.key} tone={badge.tone}>
-        {badge.label}
-      </Badge>,
+      // Widths of the longest values, so the columns do not move as "Never" becomes a date.
+      <span key={`${resource.key}-synced`} style={{ display: "inline-block", minWidth: 190 }}>
+        {formatDateTime(resource.lastSyncedAt)}
+      </span>,
+      <span key={resource.key} style={{ display: "inline-block", minWidth: 110 }}>
+        <Badge tone={badge.tone}>{badge.label}</Badge>
+      </span>,
     ];
   });
 }
