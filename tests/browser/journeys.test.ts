@@ -25,26 +25,11 @@ import {
   type Page,
 } from "playwright-core";
 
-import { REPO_ROOT, startDemo, type Demo } from "../../scripts/demo-lib";
+import { startDemo, type Demo } from "../../scripts/demo-lib";
+import { CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, USER_AGENT, haveChromium } from "./chromium";
 import { adminShellPath } from "../../simulator/src/admin-shell/index";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// Same launch flags and user agent as tests/browser/embedded-app.test.ts.
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-// shopify-app-remix answers 410 to user agents `isbot` flags, which includes "HeadlessChrome".
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
-const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "screenshots");
-const haveChromium = fs.existsSync(CHROMIUM);
+
 /** Built for Shopify's web-vitals budget (75th percentile of real loads; here: one warm load). */
 const BUDGET = { lcpMs: 2500, cls: 0.1, inpMs: 200 };
 /** The app's pages in the shell's nav: label, heading. */

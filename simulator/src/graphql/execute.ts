@@ -3,6 +3,7 @@
  * GraphQL-shaped records, functions called with (args, ctx), connections built from arrays or lazy
  * collection scans, the root fields and the few mutations the app uses.
  */
+import { normalizeTopic, topicEnum } from "../webhooks/index.js";
 import {
   execute as gqlExecute,
   getNamedType,
@@ -91,65 +92,6 @@ const TYPE_SCOPES: Record<string, string> = {
   ShopifyPaymentsDispute: "read_shopify_payments_disputes",
 };
 
-/** Webhook topic "orders/create" ↔ enum ORDERS_CREATE. */
-const KNOWN_TOPICS = [
-  "app/uninstalled",
-  "app/scopes_update",
-  "bulk_operations/finish",
-  "shop/update",
-  "orders/create",
-  "orders/updated",
-  "orders/cancelled",
-  "orders/delete",
-  "orders/edited",
-  "orders/paid",
-  "orders/fulfilled",
-  "orders/partially_fulfilled",
-  "products/create",
-  "products/update",
-  "products/delete",
-  "customers/create",
-  "customers/update",
-  "customers/delete",
-  "inventory_items/create",
-  "inventory_items/update",
-  "inventory_items/delete",
-  "inventory_levels/update",
-  "inventory_levels/connect",
-  "inventory_levels/disconnect",
-  "order_transactions/create",
-  "refunds/create",
-  "disputes/create",
-  "disputes/update",
-  "fulfillments/create",
-  "fulfillments/update",
-  "checkouts/create",
-  "checkouts/update",
-  "checkouts/delete",
-  "discounts/create",
-  "discounts/update",
-  "discounts/delete",
-  "discounts/redeemcode_added",
-  "discounts/redeemcode_removed",
-  "locations/create",
-  "locations/update",
-  "locations/delete",
-  "customers/data_request",
-  "customers/redact",
-  "shop/redact",
-];
-
-export function topicToEnum(topic: string): string {
-  return topic.replace("/", "_").toUpperCase();
-}
-
-export function enumToTopic(value: string): string {
-  const lower = value.toLowerCase();
-  for (const t of KNOWN_TOPICS) if (topicToEnum(t) === value) return t;
-  const i = lower.lastIndexOf("_");
-  return i > 0 ? `${lower.slice(0, i)}/${lower.slice(i + 1)}` : lower;
-}
-
 function numericId(gidOrId: string): string {
   const m = /(\d+)(\?.*)?$/.exec(gidOrId);
   return m ? m[1]! : gidOrId;
@@ -163,7 +105,7 @@ export function webhookSubscriptionRecord(s: { id: string; topic: string; uri: s
     __typename: "WebhookSubscription",
     id,
     legacyResourceId: numericId(id),
-    topic: topicToEnum(s.topic),
+    topic: topicEnum(s.topic),
     uri: s.uri,
     callbackUrl: s.uri,
     endpoint: { __typename: "WebhookHttpEndpoint", callbackUrl: s.uri },
@@ -458,7 +400,7 @@ export function createExecutor(sim: SimulatorInternals): Executor {
         if (!uri) {
           return { webhookSubscription: null, userErrors: [{ __typename: "UserError", field: ["webhookSubscription", "callbackUrl"], message: "Address can't be blank" }] };
         }
-        const created = sim.webhooks.createSubscription(shop.domain, enumToTopic(String(a.topic)), uri);
+        const created = sim.webhooks.createSubscription(shop.domain, normalizeTopic(String(a.topic)), uri);
         return { webhookSubscription: webhookSubscriptionRecord(created), userErrors: [] };
       },
       webhookSubscriptionDelete: (a: Args) => {
