@@ -1,12 +1,13 @@
 /**
  * The one ingest path of bulk lines and page nodes: raw record (canonical JSON + SHA-256, batched,
- * unseen hashes only) → refinement of exactly the rows that were new, handed over in memory by the
- * raw writer's onInserted. `commit()` makes everything added so far durable and returns what it
- * did since the previous commit, so the caller can checkpoint its resume point right after.
+ * unseen hashes only) → refinement of exactly the rows that were new, in the SAME transaction as
+ * their raw insert (refine-raw.server.ts ingestAndRefineBatch: each raw record is written once,
+ * already marked refined — or error). `commit()` makes everything added so far durable and returns
+ * what it did since the previous commit, so the caller can checkpoint its resume point right after.
  */
-import type { InsertedRawRecord } from "../ingest/raw-writer.server";
+import type { RefineContext } from "../resources/normalize";
 import { createRawWriter, type RawSource } from "../ingest/raw-writer.server";
-import { refineRawRecords } from "../refine/refine-raw.server";
+import { ingestAndRefineBatch, shopContext } from "../refine/refine-raw.server";
 import type { SyncDeps } from "./deps";
 import { tuningOf } from "./deps";
 import { maxIso, minIso, RECENT_ROOTS, type RunState } from "./state";
@@ -51,20 +52,20 @@ export function createIngestPipeline(deps: SyncDeps, opts: PipelineOptions): Ing
   let lastInserted = 0;
   let lastSkipped = 0;
 
+  let context: RefineContext | null = null;
+
   const writer = createRawWriter(db, {
     shop: opts.shop,
     resource: opts.resource,
     source: opts.source,
     syncRunId: opts.runId,
     batchSize: tuning.ingestBatch,
-    onInserted: async (rows: InsertedRawRecord[]) => {
-      const result = await refineRawRecords(
-        db,
-        opts.shop,
-        rows.map((r) => ({ id: r.id, resource: r.resource, source: opts.source, payload: r.payload })),
-      );
+    writeBatch: async (batch, raw) => {
+      context ??= await shopContext(db, opts.shop);
+      const result = await ingestAndRefineBatch(db, batch, raw, { context: context ?? undefined });
       delta.refined += result.refined;
       delta.errors += result.errors.length;
+      return result.inserted;
     },
   });
 

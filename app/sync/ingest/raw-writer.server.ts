@@ -20,11 +20,15 @@
  *   - Prisma (PostgreSQL, or `store: "prisma"`): one statement per batch whose rows travel as a
  *     single JSON parameter (`json_array_elements` / `json_each`) instead of ten parameters per row.
  *
+ * A caller may also write the batch itself (`writeBatch`): the ingest pipeline inserts the raw
+ * rows and refines the new ones in one transaction (refine-raw.server.ts ingestAndRefineBatch,
+ * built on `rawInsertPlan`).
+ *
  * Table and column names follow prisma/schema.base.prisma (RawRecord @@map("raw_records")).
  */
 import { setTimeout as delay } from "node:timers/promises";
 import type Database from "better-sqlite3";
-import { engineOf, type Db } from "~/db.server";
+import { engineOf, type Db, type Engine } from "~/db.server";
 import { canonicalJson, sha256Hex } from "./canonical";
 
 export type RawSource = "backfill" | "webhook" | "reconcile" | "incremental";
@@ -72,7 +76,35 @@ export interface RawWriterOptions {
   now?: () => Date;
   /** "auto" (default): direct SQLite connection on SQLite, Prisma on PostgreSQL. */
   store?: "auto" | "prisma";
+  /**
+   * Writes a batch instead of the writer's own transaction (e.g. the ingest pipeline: raw insert
+   * and refinement of the new rows in ONE transaction, see refine-raw.server.ts
+   * ingestAndRefineBatch). Returns the rows that were new; onInserted is still called with them.
+   */
+  writeBatch?: RawBatchWriter;
 }
+
+/** A canonicalised record waiting in a batch. */
+export interface RawBatchRow {
+  resource: string;
+  gid: string;
+  shopifyId: bigint | null;
+  hash: string;
+  json: string;
+  /** The payload object passed to add(). */
+  payload: unknown;
+}
+
+/** What every row of a batch shares. */
+export interface RawBatchContext {
+  shop: string;
+  source: RawSource;
+  syncRunId: string | null;
+  webhookDeliveryId: string | null;
+  receivedAt: Date;
+}
+
+export type RawBatchWriter = (batch: readonly RawBatchRow[], context: RawBatchContext) => Promise<InsertedRawRecord[]>;
 
 export interface RawWriter {
   /** Buffer a record; writes the batch (and awaits onInserted) when it is full. */
@@ -83,14 +115,7 @@ export interface RawWriter {
   readonly counts: RawWriteCounts;
 }
 
-interface Pending {
-  resource: string;
-  gid: string;
-  shopifyId: bigint | null;
-  hash: string;
-  json: string;
-  payload: unknown;
-}
+type Pending = RawBatchRow;
 
 const COLUMNS = [
   "shop",
@@ -129,9 +154,17 @@ export function createRawWriter(db: Db, options: RawWriterOptions): RawWriter {
       counts.skipped += dups;
       return;
     }
-    const inserted = useDirect
-      ? await insertRawBatchSqlite(await sqliteFileOf(db), options, batch, now())
-      : await insertRawBatchPrisma(db, options, batch, now());
+    const inserted = options.writeBatch
+      ? await options.writeBatch(batch, {
+          shop: options.shop,
+          source: options.source,
+          syncRunId: options.syncRunId ?? null,
+          webhookDeliveryId: options.webhookDeliveryId ?? null,
+          receivedAt: now(),
+        })
+      : useDirect
+        ? await insertRawBatchSqlite(await sqliteFileOf(db), options, batch, now())
+        : await insertRawBatchPrisma(db, options, batch, now());
     counts.inserted += inserted.length;
     counts.skipped += batch.length - inserted.length + dups;
     if (inserted.length > 0 && options.onInserted) await options.onInserted(inserted);
@@ -157,6 +190,67 @@ export function createRawWriter(db: Db, options: RawWriterOptions): RawWriter {
       return { ...counts };
     },
   };
+}
+
+/** A statement of a plan (the shape of refine/upsert.server.ts `Op`). */
+export type RawPlanOp = { kind: "query" | "run"; sql: string; params: unknown[] };
+
+const SQLITE_PLAN_INSERT =
+  `INSERT INTO "raw_records" (${[...COLUMNS, "refined_at"].map((col) => `"${col}"`).join(",")}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ` +
+  `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id"`;
+
+/**
+ * The statements inserting `batch` with `status` ('refined' rows get refined_at = receivedAt), to
+ * run inside a transaction the caller owns (refine/upsert.server.ts inTransaction: synchronously on
+ * the direct SQLite connection, or through Prisma on PostgreSQL). Returns the rows that were new,
+ * in batch order. Duplicates inside the batch must have been dropped (the writer does).
+ */
+export function* rawInsertPlan(
+  engine: Engine,
+  ctx: RawBatchContext,
+  batch: readonly RawBatchRow[],
+  status: "pending" | "refined",
+): Generator<RawPlanOp, InsertedRawRecord[], unknown> {
+  const out: InsertedRawRecord[] = [];
+  if (batch.length === 0) return out;
+  if (engine === "sqlite") {
+    const at = ctx.receivedAt.toISOString().replace("Z", "+00:00");
+    const refinedAt = status === "refined" ? at : null;
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      const got = (yield {
+        kind: "query",
+        sql: SQLITE_PLAN_INSERT,
+        params: [ctx.shop, r.resource, r.gid, r.shopifyId, r.hash, r.json, ctx.source, status, ctx.syncRunId, ctx.webhookDeliveryId, at, refinedAt],
+      }) as { id: bigint | number }[];
+      if (got.length > 0) out.push({ id: BigInt(got[0]!.id), resource: r.resource, gid: r.gid, shopifyId: r.shopifyId, hash: r.hash, payload: r.payload, json: r.json });
+    }
+    return out;
+  }
+  const rows: unknown[] = new Array(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const r = batch[i]!;
+    const id = r.shopifyId === null ? null : r.shopifyId <= MAX_SAFE ? Number(r.shopifyId) : r.shopifyId.toString();
+    rows[i] = [r.resource, r.gid, id, r.hash, r.json];
+  }
+  const at = ctx.receivedAt.toISOString();
+  const returned = (yield {
+    kind: "query",
+    sql:
+      `INSERT INTO "raw_records" (${[...COLUMNS, "refined_at"].map((c) => `"${c}"`).join(",")}) ` +
+      `SELECT $1::text, j->>0, j->>1, (j->>2)::bigint, j->>3, j->>4, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::timestamptz ` +
+      `FROM json_array_elements($8::json) AS j ` +
+      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id","hash"`,
+    params: [ctx.shop, ctx.source, status, ctx.syncRunId, ctx.webhookDeliveryId, at, status === "refined" ? at : null, JSON.stringify(rows)],
+  }) as { id: bigint | number; hash: string }[];
+  if (returned.length === 0) return out;
+  const ids = new Map<string, bigint>();
+  for (const r of returned) ids.set(r.hash, BigInt(r.id));
+  for (const r of batch) {
+    const id = ids.get(r.hash);
+    if (id !== undefined) out.push({ id, resource: r.resource, gid: r.gid, shopifyId: r.shopifyId, hash: r.hash, payload: r.payload, json: r.json });
+  }
+  return out;
 }
 
 /** One multi-row insert through Prisma (both engines); returns the rows that were new. */
@@ -266,11 +360,7 @@ async function directConnection(file: string): Promise<DirectConnection> {
   c = connections.get(file); // another caller may have opened it meanwhile
   if (c) return c;
   const db = new Sqlite(file, { fileMustExist: true, timeout: 0 });
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  // Raw ingest touches random pages of the (shop, hash) index: a larger page cache than the
-  // 16 MB default keeps more of it in memory between batches.
-  db.pragma("cache_size = -32000");
+  tuneSqliteWriter(db);
   db.defaultSafeIntegers(true);
   const insert = db.prepare(
     `INSERT INTO "raw_records" (${COLUMNS.map((col) => `"${col}"`).join(",")}) VALUES (?,?,?,?,?,?,?,'pending',?,?,?) ` +
@@ -289,6 +379,28 @@ async function directConnection(file: string): Promise<DirectConnection> {
   connections.set(file, c);
   return c;
 }
+
+/**
+ * Settings of the ingest connection (also used by the benchmark's raw-driver ceiling, so that
+ * the two are compared like for like).
+ */
+export function tuneSqliteWriter(db: Database.Database): void {
+  db.pragma("journal_mode = WAL");
+  // WAL + NORMAL: a commit is durable against an application crash; an OS crash may lose the last
+  // transactions, which a resumed backfill re-reads from its checkpoint anyway.
+  db.pragma("synchronous = NORMAL");
+  // Raw ingest touches random pages of the (shop, hash) index: a larger page cache than the
+  // 2 MB default keeps more of it in memory between batches.
+  db.pragma(`cache_size = -${SQLITE_CACHE_KB}`);
+  db.pragma("temp_store = MEMORY");
+  // A backfill transaction writes thousands of pages; checkpointing every 1000 (the default) means
+  // a checkpoint — with its fsyncs — after nearly every batch. Every 10,000 pages (~40 MB of WAL)
+  // costs a tenth of the syncs for the same pages copied.
+  db.pragma("wal_autocheckpoint = 10000");
+}
+
+/** Page cache of the ingest connection, in KiB. */
+const SQLITE_CACHE_KB = 32 * 1024;
 
 /**
  * The direct better-sqlite3 connection the raw writer uses for a SQLite `Db` (undefined on

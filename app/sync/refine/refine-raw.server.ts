@@ -16,6 +16,7 @@
  * read back from raw_records (`refinePending`: retries, resume after a restart).
  */
 import { engineOf, type Db, type Engine } from "~/db.server";
+import { rawInsertPlan, type InsertedRawRecord, type RawBatchContext, type RawBatchRow } from "../ingest/raw-writer.server";
 import { definitionFor, definitionForTopic } from "../resources";
 import type { RefineContext } from "../resources/normalize";
 import type { RowSet } from "../resources/types";
@@ -59,7 +60,8 @@ function refineOne(record: RawRecordToRefine, ctx: RefineContext): RowSet {
   return definitionFor(record.resource).refineGraphql(body, (body.__parentId as string | undefined) ?? null, ctx);
 }
 
-async function shopContext(db: Db, shop: string): Promise<RefineContext> {
+/** The refinement context of a shop (its currency), as refineRawRecords reads it by default. */
+export async function shopContext(db: Db, shop: string): Promise<RefineContext> {
   const row = await db.shop.findUnique({ where: { shop }, select: { currencyCode: true } });
   return { shopCurrency: row?.currencyCode ?? null };
 }
@@ -208,3 +210,60 @@ export async function refinePending(db: Db, shop: string, options: RefinePending
     options,
   );
 }
+
+export interface IngestRefineResult {
+  /** Raw records that were new (only these were refined). */
+  inserted: InsertedRawRecord[];
+  refined: number;
+  errors: { id: number | bigint; message: string }[];
+}
+
+/**
+ * Raw ingest and refinement of one batch in ONE transaction, one write per raw record: the batch
+ * is inserted already marked `refined` (`ON CONFLICT (shop, hash) DO NOTHING RETURNING` names the
+ * new rows), exactly those are refined in memory from their payload objects and their RowSets
+ * applied; the few a refiner rejects are then set to `error` with their message. Records already
+ * stored are neither written nor refined again.
+ *
+ * If the database refuses the RowSets (the transaction rolls back as a whole), the batch takes the
+ * slow path: raw rows inserted `pending` in their own transaction, then refineRawRecords, which
+ * isolates the culprit record by record. For GraphQL-shaped records (bulk lines, page nodes).
+ */
+export async function ingestAndRefineBatch(
+  db: Db,
+  batch: readonly RawBatchRow[],
+  raw: RawBatchContext,
+  options: RefineRawOptions = {},
+): Promise<IngestRefineResult> {
+  if (batch.length === 0) return { inserted: [], refined: 0, errors: [] };
+  const engine = engineOf(db);
+  const now = options.now ?? raw.receivedAt;
+  const ctx = options.context ?? (await shopContext(db, raw.shop));
+  try {
+    return await inTransaction(db, function* () {
+      const inserted = yield* rawInsertPlan(engine, raw, batch, "refined");
+      const sets: RowSet[] = [];
+      const errors: { id: bigint; message: string }[] = [];
+      for (const r of inserted) {
+        try {
+          sets.push(refineOne({ id: r.id, resource: r.resource, source: raw.source, payload: r.payload }, ctx));
+        } catch (error) {
+          errors.push({ id: r.id, message: message(error) });
+        }
+      }
+      if (sets.length) yield* applyRowSetsPlan(engine, raw.shop, sets, now);
+      if (errors.length) yield* markStatuses(engine, raw.shop, [], errors, now);
+      return { inserted, refined: sets.length, errors };
+    });
+  } catch {
+    const inserted = await inTransaction(db, () => rawInsertPlan(engine, raw, batch, "pending"));
+    const result = await refineRawRecords(
+      db,
+      raw.shop,
+      inserted.map((r) => ({ id: r.id, resource: r.resource, source: raw.source, payload: r.payload })),
+      { ...options, context: ctx, now },
+    );
+    return { inserted, refined: result.refined, errors: result.errors };
+  }
+}
+
