@@ -24,6 +24,7 @@ import { startBackfill } from "./backfill/start.server";
 import { createInProcessRunner, type InProcessRunner } from "./jobs/in-process-runner.server";
 import { createQueueRunner } from "./jobs/queue-runner.server";
 import type { JobLog } from "./jobs/types";
+import { createReconcileJobs } from "./reconcile/jobs.server";
 import { createWebhookJobs, enqueuePendingWebhookRefines } from "./webhooks/refine.server";
 import { setWebhookJobBackend } from "./webhooks/runtime.server";
 
@@ -93,7 +94,7 @@ function worker() {
       log,
       enqueue: (input) => holder.runner!.enqueue(input),
     });
-    const handlers = [...createSyncJobs(deps), ...createWebhookJobs()];
+    const handlers = [...createSyncJobs(deps), ...createWebhookJobs(), ...createReconcileJobs(deps)];
     const concurrency = positiveInt(process.env.STORESYNC_WORKER_CONCURRENCY, 4);
     // Room for webhook refinement of a shop while its backfill jobs run (global across workers on PostgreSQL).
     const perShopConcurrency = positiveInt(process.env.STORESYNC_PER_SHOP_CONCURRENCY, 4);

@@ -394,6 +394,13 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
             : `Your ${label(run.resource)} are up to date.`,
       data: { downloaded: run.downloadedCount, refined: run.refinedCount, skipped: run.skippedCount, errors: run.errorCount },
     });
+    if (run.kind === "backfill") {
+      // Prove the copy: one reconciliation per shop (deduped; it waits until every sync of the
+      // shop has finished) and the shop's reconciliation schedule. Imported lazily: reconcile
+      // builds on this module.
+      const { afterBackfillReconcile } = await import("../reconcile/jobs.server");
+      await afterBackfillReconcile(db, run.shop, { enqueue });
+    }
     if (run.resource === "orders" && (changed > 0 || run.kind === "backfill")) {
       await enqueue<MetricsPayload>({
         type: JOB_TYPES.metrics,
