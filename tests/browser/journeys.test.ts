@@ -349,10 +349,16 @@ describe.skipIf(!haveChromium && !process.env.CI)("merchant journeys (Chromium)"
   it("runs integrity verification from the Integrity page", async () => {
     await openFromNav("Integrity", "Integrity");
     const frame = appFrame();
-    await frame.getByRole("button", { name: "Verify integrity" }).click();
-    await page
-      .locator("#toasts .toast", { hasText: /Verification queued|already queued/ })
-      .waitFor({ timeout: 15_000 });
+    // Every backfill queues a verification of its own: while that one is queued or running the
+    // button is disabled (one verification at a time) and the test watches that run instead.
+    const verifyButton = frame.getByRole("button", { name: "Verify integrity" });
+    await verifyButton.waitFor();
+    if (await verifyButton.isEnabled()) {
+      await verifyButton.click();
+      await page
+        .locator("#toasts .toast", { hasText: /Verification queued|already queued/ })
+        .waitFor({ timeout: 15_000 });
+    }
     // Queued → running → a report, as the page revalidates itself.
     const banner = frame.locator(".Polaris-Banner", { hasText: /Verification (queued|running)/ });
     const finished = frame
@@ -362,7 +368,10 @@ describe.skipIf(!haveChromium && !process.env.CI)("merchant journeys (Chromium)"
       .poll(async () => (await banner.count()) + (await finished.count()), { timeout: 15_000 })
       .toBeGreaterThan(0);
 
-    // Is a worker handling reconcile.run? (claimed at least once within a few seconds)
+    // A verification waits (rescheduling itself every 30 s) while the shop's syncs still run — on
+    // this small demo store the incremental syncs after install usually still run here — so the
+    // page may only show it queued. If a worker claims it within a few seconds, watch it finish.
+    // TODO: a fixture where no sync runs, so the browser sees a finished report every time.
     const job = () =>
       db()
         .prepare(
@@ -385,11 +394,8 @@ describe.skipIf(!haveChromium && !process.env.CI)("merchant journeys (Chromium)"
       await finished.first().click();
       await frame.locator("h2", { hasText: /^Report of / }).waitFor();
     } else {
-      // TODO(reconcile): no handler claims reconcile.run yet (app/sync/reconcile is being wired into
-      // app/sync/worker.server.ts); until then the page can only show the verification queued.
-      console.warn(
-        "journeys: reconcile.run is not handled by the worker yet; verification stays queued",
-      );
+      // Syncs kept the verification waiting for the whole window: the page shows it queued.
+      console.warn("journeys: the verification was still waiting for running syncs; seen queued");
       expect(
         await frame.locator(".Polaris-Banner", { hasText: "Verification queued" }).count(),
       ).toBe(1);
