@@ -19,13 +19,12 @@ import { createDb, engineOf } from "../db.server";
 import { createAdminGraphql, fromShopifyAdmin, type AdminGraphql } from "./admin-client";
 import { createSharedBucket } from "./admin-client/shared-bucket.server";
 import { createSyncDeps, type SyncDeps } from "./backfill/deps";
-import { createSyncJobs } from "./backfill/jobs.server";
+import { createAppJobs } from "./app-jobs.server";
 import { startBackfill } from "./backfill/start.server";
 import { createInProcessRunner, type InProcessRunner } from "./jobs/in-process-runner.server";
 import { createQueueRunner } from "./jobs/queue-runner.server";
 import type { JobLog } from "./jobs/types";
-import { createReconcileJobs } from "./reconcile/jobs.server";
-import { createWebhookJobs, enqueuePendingWebhookRefines } from "./webhooks/refine.server";
+import { enqueuePendingWebhookRefines } from "./webhooks/refine.server";
 import { setWebhookJobBackend } from "./webhooks/runtime.server";
 
 declare global {
@@ -94,7 +93,7 @@ function worker() {
       log,
       enqueue: (input) => holder.runner!.enqueue(input),
     });
-    const handlers = [...createSyncJobs(deps), ...createWebhookJobs(), ...createReconcileJobs(deps)];
+    const handlers = createAppJobs(deps);
     const concurrency = positiveInt(process.env.STORESYNC_WORKER_CONCURRENCY, 4);
     // Room for webhook refinement of a shop while its backfill jobs run (global across workers on PostgreSQL).
     const perShopConcurrency = positiveInt(process.env.STORESYNC_PER_SHOP_CONCURRENCY, 4);

@@ -1,6 +1,6 @@
 /**
- * A sync worker process for the scale test and benchmark: the app's job handlers (sync +
- * webhook refine) on the multi-worker queue backend, Admin clients on the shared per-shop cost
+ * A sync worker process for the scale test and benchmark: the app's job handlers (sync,
+ * webhook refine, reconciliation: createAppJobs) on the multi-worker queue backend, Admin clients on the shared per-shop cost
  * bucket. Env: DB_URL, SIM_URL, TOKENS (JSON domain → token), API_KEY, API_SECRET, CONCURRENCY,
  * LEASE_MS, INGEST_BATCH. SIGTERM drains; SIGKILL is what the test does to one of them.
  */
@@ -8,9 +8,8 @@ import { createDb } from "../../app/db.server";
 import { createSharedBucket } from "../../app/sync/admin-client/shared-bucket.server";
 import type { AdminGraphql } from "../../app/sync/admin-client";
 import { createSyncDeps } from "../../app/sync/backfill/deps";
-import { createSyncJobs } from "../../app/sync/backfill/jobs.server";
+import { createAppJobs } from "../../app/sync/app-jobs.server";
 import { createQueueRunner } from "../../app/sync/jobs/queue-runner.server";
-import { createWebhookJobs } from "../../app/sync/webhooks/refine.server";
 import { installSimulatorDispatcher } from "../../simulator/src/index";
 import { FAST_TUNING } from "../sync/support";
 import { simulatorAdminShared } from "./support";
@@ -45,7 +44,7 @@ const deps = createSyncDeps({
 const runner = createQueueRunner({
   db,
   url: env.DB_URL,
-  handlers: [...createSyncJobs(deps), ...createWebhookJobs()],
+  handlers: createAppJobs(deps),
   concurrency: Number(env.CONCURRENCY ?? 4),
   perShopConcurrency: 4,
   leaseMs: Number(env.LEASE_MS ?? 3000),
