@@ -20,6 +20,7 @@ import { useToast } from "../components/useToast";
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { SYNC_RESOURCES } from "../sync/resources/catalog";
+import { listStoppedJobs, retryStoppedJob } from "../sync/jobs/stopped.server";
 import { listRecordErrors, retryRecordErrors, type RetryResult } from "../ui/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Records in error · StoreSync" }];
@@ -28,13 +29,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const params = new URL(request.url).searchParams;
   const resource = params.get("resource") || null;
-  const page = await listRecordErrors(db, session.shop, { resource, cursor: params.get("cursor") });
-  return { ...page, resource };
+  const [page, stoppedJobs] = await Promise.all([
+    listRecordErrors(db, session.shop, { resource, cursor: params.get("cursor") }),
+    listStoppedJobs(db, session.shop),
+  ]);
+  return { ...page, resource, stoppedJobs };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
+  if (form.get("intent") === "retry-job") {
+    const queued = await retryStoppedJob(db, session.shop, String(form.get("jobId") ?? ""));
+    const none: RetryResult = { retried: 0, refined: 0, stillFailing: 0, remaining: 0 };
+    return { ...none, message: queued ? "Queued again" : "That task is no longer stopped" };
+  }
   const resource = String(form.get("resource") ?? "") || null;
   const ids = form
     .getAll("id")
@@ -66,7 +75,7 @@ export default function RecordErrorsPage() {
   return (
     <Page
       title="Records in error"
-      subtitle="Records Shopify sent that StoreSync could not store, and why."
+      subtitle="Records Shopify sent that StoreSync could not store, background work that stopped, and why."
       backAction={{ content: "Dashboard", url: "/app" }}
       primaryAction={{
         content: "Retry all",
@@ -101,6 +110,59 @@ export default function RecordErrorsPage() {
             </InlineGrid>
           </Card>
         </Layout.Section>
+        {data.stoppedJobs.length > 0 ? (
+          <Layout.Section>
+            <Card padding="0">
+              <div style={{ padding: "var(--p-space-400)" }}>
+                <Text as="h2" variant="headingMd">
+                  Background work that stopped
+                </Text>
+                <Text as="p" tone="subdued">
+                  These tasks failed every attempt. Fix the cause (for example a missing permission), then try again.
+                </Text>
+              </div>
+              <IndexTable
+                resourceName={{ singular: "task", plural: "tasks" }}
+                itemCount={data.stoppedJobs.length}
+                selectable={false}
+                headings={[
+                  { title: "Task" },
+                  { title: "Why it stopped" },
+                  { title: "Attempts" },
+                  { title: "Stopped" },
+                  { title: "Action" },
+                ]}
+              >
+                {data.stoppedJobs.map((job, index) => (
+                  <IndexTable.Row id={job.id} key={job.id} position={index}>
+                    <IndexTable.Cell>{job.label}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <div style={{ maxWidth: 420, whiteSpace: "normal" }}>
+                        <Text as="span" breakWord>
+                          {job.error}
+                        </Text>
+                      </div>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{formatNumber(job.attempts)}</IndexTable.Cell>
+                    <IndexTable.Cell>{formatDateTime(job.stoppedAt)}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Button
+                        size="slim"
+                        loading={busy && retry.formData?.get("jobId") === job.id}
+                        accessibilityLabel={`Try ${job.label.toLowerCase()} again`}
+                        onClick={() =>
+                          retry.submit({ intent: "retry-job", jobId: job.id }, { method: "post" })
+                        }
+                      >
+                        Try again
+                      </Button>
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            </Card>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card padding="0">
             {data.items.length === 0 ? (

@@ -13,6 +13,7 @@ export const ACTIVITY_KIND_GROUPS = [
   { value: "webhook", label: "Live updates (webhooks)" },
   { value: "refine", label: "Processing" },
   { value: "reconcile", label: "Integrity checks" },
+  { value: "job", label: "Stopped background work" },
   { value: "compliance", label: "Privacy requests" },
   { value: "app", label: "App" },
 ] as const;

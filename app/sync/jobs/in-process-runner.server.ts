@@ -17,6 +17,7 @@ import type { Db } from "~/db.server";
 import { backoffDelay, createJobRegistry, KeyedLimits, type JobRegistry } from "./define";
 import { enqueue as enqueueJob } from "./enqueue.server";
 import type { PgCoordination } from "./pg-coordination.server";
+import { recordJobParked } from "./stopped.server";
 import {
   PermanentJobError,
   type EnqueueInput,
@@ -122,7 +123,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): InProces
       where: all
         ? { status: "running" }
         : { status: "running", lockedAt: { lt: new Date(now.getTime() - leaseMs) } },
-      select: { id: true, attempts: true, maxAttempts: true, lockedBy: true },
+      select: { id: true, type: true, shop: true, resource: true, attempts: true, maxAttempts: true, lockedBy: true },
     });
     for (const job of stale) {
       if (running.has(job.id)) continue;
@@ -134,6 +135,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): InProces
           : { status: "queued", lockedBy: null, lockedAt: null, runAt: now },
       });
       if (count.count > 0) log("warn", exhausted ? "job parked after its process died" : "job re-queued after its process died", { jobId: job.id, previousWorker: job.lockedBy });
+      if (count.count > 0 && exhausted) await recordJobParked(db, job, "The process running this job stopped (attempts exhausted)");
     }
   }
 
@@ -262,8 +264,9 @@ export function createInProcessRunner(options: InProcessRunnerOptions): InProces
         await db.job.updateMany({ where: mine, data: { status: "failed", lockedBy: null, lockedAt: null, dedupeKey: null, lastError: message } });
         jobLog("error", "job failed permanently", { error: message });
       } else if (job.attempts >= maxAttempts) {
-        await db.job.updateMany({ where: mine, data: { status: "parked", lockedBy: null, lockedAt: null, dedupeKey: null, lastError: message } });
+        const parked = await db.job.updateMany({ where: mine, data: { status: "parked", lockedBy: null, lockedAt: null, dedupeKey: null, lastError: message } });
         jobLog("error", "job parked after its last attempt", { attempts: job.attempts, error: message });
+        if (parked.count > 0) await recordJobParked(db, job, message);
       } else {
         const delay = backoffDelay(def.backoff, job.attempts, random);
         await db.job.updateMany({

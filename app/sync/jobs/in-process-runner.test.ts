@@ -4,6 +4,7 @@ import { testEngines } from "../../../tests/support/engines";
 import { defineJob } from "./define";
 import { enqueue } from "./enqueue.server";
 import { createInProcessRunner } from "./in-process-runner.server";
+import { listStoppedJobs, retryStoppedJob } from "./stopped.server";
 import { PermanentJobError } from "./types";
 
 const fast = { type: "exponential", baseMs: 10, maxMs: 50, jitter: false } as const;
@@ -56,6 +57,33 @@ describe.each(testEngines)("in-process job runner on %s", (engine) => {
     expect(times[2] - times[1]).toBeGreaterThanOrEqual(19);
     const jb = await t.db.job.findUniqueOrThrow({ where: { id: b.id } });
     expect(jb).toMatchObject({ status: "parked", attempts: 3, lastError: "Error: always broken" });
+  });
+
+  it("a parked job is visible (stopped jobs, activity feed) and can be queued again", async () => {
+    const s = shop();
+    let healthy = false;
+    const poison = defineJob(`poison-${s}`, async () => {
+      if (!healthy) throw new Error("payload rejected by Shopify");
+    }, { maxAttempts: 2, backoff: fast });
+    const job = await enqueue(t.db, { type: poison, shop: s, resource: "orders", payload: {} });
+    await createInProcessRunner({ db: t.db, handlers: [poison] }).runUntilIdle();
+
+    const stopped = await listStoppedJobs(t.db, s);
+    expect(stopped).toEqual([
+      expect.objectContaining({ id: job.id, status: "parked", attempts: 2, error: "Error: payload rejected by Shopify" }),
+    ]);
+    const events = await t.db.activityEvent.findMany({ where: { shop: s } });
+    expect(events).toEqual([
+      expect.objectContaining({ kind: "job.parked", level: "error", resource: "orders" }),
+    ]);
+    expect(events[0]!.message).toContain("payload rejected by Shopify");
+    // Another shop cannot requeue it; its own shop can, and the job then runs to the end.
+    expect(await retryStoppedJob(t.db, "someone-else.myshopify.com", job.id)).toBe(false);
+    healthy = true;
+    expect(await retryStoppedJob(t.db, s, job.id)).toBe(true);
+    await createInProcessRunner({ db: t.db, handlers: [poison] }).runUntilIdle();
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", attempts: 1 });
+    expect(await listStoppedJobs(t.db, s)).toEqual([]);
   });
 
   it("fails a PermanentJobError at once without retrying", async () => {
