@@ -23,9 +23,8 @@ import {
 } from "./support";
 
 const pg = await postgresAvailability();
-// Opt-in until docs/requests/scale.md #1 (a run left `running` by a SIGKILL between two writes of
-// completeRun) is fixed in the backfill jobs: then drop this gate.
-const enabled = process.env.STORESYNC_SCALE_TEST === "1";
+// Part of `npm test` (about 1-3 minutes); STORESYNC_SCALE_TEST=0 skips it on a quick local run.
+const enabled = process.env.STORESYNC_SCALE_TEST !== "0";
 const SHOPS = Number(process.env.SCALE_TEST_SHOPS ?? 30);
 async function stateOf(t: TestDatabase): Promise<string> {
   const runs = await t.db.syncRun.findMany({
@@ -77,7 +76,7 @@ describe.skipIf(!pg.available || !enabled)(
       let killed = false;
       let round = 0;
       let maxBulkInFlight = 0;
-      const deadline = Date.now() + 150_000;
+      const deadline = Date.now() + 300_000;
       for (;;) {
         if (Date.now() > deadline)
           throw new Error(`scale test did not settle in time: ${await stateOf(t)}`);
@@ -141,6 +140,6 @@ describe.skipIf(!pg.available || !enabled)(
       } finally {
         await expected.drop();
       }
-    }, 240_000);
+    }, 420_000);
   },
 );

@@ -2,7 +2,7 @@
  * A sync worker process for the scale test and benchmark: the app's job handlers (sync,
  * webhook refine, reconciliation: createAppJobs) on the multi-worker queue backend, Admin clients on the shared per-shop cost
  * bucket. Env: DB_URL, SIM_URL, TOKENS (JSON domain → token), API_KEY, API_SECRET, CONCURRENCY,
- * LEASE_MS, INGEST_BATCH. SIGTERM drains; SIGKILL is what the test does to one of them.
+ * LEASE_MS, INGEST_BATCH, RECONCILE_WAIT_MS. SIGTERM drains; SIGKILL is what the test does to one of them.
  */
 import { createDb } from "../../app/db.server";
 import { createSharedBucket } from "../../app/sync/admin-client/shared-bucket.server";
@@ -44,7 +44,9 @@ const deps = createSyncDeps({
 const runner = createQueueRunner({
   db,
   url: env.DB_URL,
-  handlers: createAppJobs(deps),
+  // A verification waits for the shop's syncs to end; look again after 1 s, not the production 30 s,
+  // so the run settles on work rather than on timers.
+  handlers: createAppJobs(deps, { reconcile: { waitForSyncMs: Number(env.RECONCILE_WAIT_MS ?? 1000) } }),
   concurrency: Number(env.CONCURRENCY ?? 4),
   perShopConcurrency: 4,
   leaseMs: Number(env.LEASE_MS ?? 3000),
