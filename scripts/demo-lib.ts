@@ -57,7 +57,10 @@ export interface SyncRunRow {
   resource: string;
   kind: string;
   status: string;
+  /** Progress total: JSONL lines of the bulk file (children included) or nodes. */
   expectedCount: number | null;
+  /** Top-level records in Shopify (orders, products…), when counted. */
+  remoteCount?: number | null;
   downloadedCount: number;
   refinedCount: number;
   error: string | null;
@@ -181,6 +184,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const appToml = path.join(REPO_ROOT, "shopify.app.toml");
   const shopConfig = {
     domain: DEMO_SHOP,
+    // The store's history ends now: the newest orders are recent, so "Last 30 days" has data.
+    anchor: "now" as const,
     ...(options.orders !== undefined ? { size: { orders: options.orders } } : {}),
   };
   const simOptions = {
@@ -306,7 +311,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   function syncRuns(): SyncRunRow[] {
     const rows = db()
       .prepare(
-        `SELECT resource, kind, status, expected_count AS expectedCount, downloaded_count AS downloadedCount,
+        `SELECT resource, kind, status, expected_count AS expectedCount, remote_count AS remoteCount, downloaded_count AS downloadedCount,
                 refined_count AS refinedCount, error, created_at AS createdAt
            FROM sync_runs WHERE shop = ? ORDER BY created_at ASC`,
       )
@@ -358,6 +363,7 @@ export function progressLines(
     const speed = row.status === "running" && rate > 0 ? `  ${fmt.format(Math.round(rate))}/s` : "";
     const error =
       row.status === "failed" && row.error ? `  ${row.error.split("\n")[0]!.slice(0, 80)}` : "";
-    return `  ${row.resource.padEnd(20)} ${row.status.padEnd(10)} ${fmt.format(count)}${total}${pct}${speed}${error}`;
+    const remote = row.remoteCount != null ? `  [${fmt.format(row.remoteCount)} in Shopify]` : "";
+    return `  ${row.resource.padEnd(20)} ${row.status.padEnd(10)} ${fmt.format(count)}${total}${pct}${remote}${speed}${error}`;
   });
 }

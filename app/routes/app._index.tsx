@@ -106,7 +106,7 @@ export function resourceTableRows(
     return [
       resource.label,
       formatNumber(resource.count),
-      p?.expected === null || p?.expected === undefined ? "—" : formatNumber(p.expected),
+      p?.remote === null || p?.remote === undefined ? "—" : formatNumber(p.remote),
       <ProgressCell key={`${resource.key}-progress`} progress={p} label={resource.label} />,
       p?.errors ? (
         <Link key={`${resource.key}-errors`} url={`/app/errors?resource=${resource.key}`}>

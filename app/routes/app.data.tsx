@@ -183,12 +183,12 @@ export default function DataPage() {
                             <Link
                               dataPrimaryLink
                               url={recordPath(table.key, row.key)}
-                              accessibilityLabel={`Open ${plural.replace(/s$/, "")} ${formatCell(column, row.values)}`}
+                              accessibilityLabel={`Open ${plural.replace(/s$/, "")} ${formatCell(column, row.values, page.currencyCode)}`}
                             >
-                              {formatCell(column, row.values)}
+                              {formatCell(column, row.values, page.currencyCode)}
                             </Link>
                           ) : (
-                            formatCell(column, row.values)
+                            formatCell(column, row.values, page.currencyCode)
                           )}
                         </IndexTable.Cell>
                       ))}

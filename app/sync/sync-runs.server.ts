@@ -15,7 +15,10 @@ export interface SyncRunRow {
   kind: string;
   status: string;
   bulkOperationId: string | null;
+  /** Progress total: JSONL lines of the bulk file (parents and children) or nodes to page. */
   expectedCount: number | null;
+  /** Top-level records in Shopify (orders, products…): the count query or the bulk `rootObjectCount`. */
+  remoteCount: number | null;
   downloadedCount: number;
   refinedCount: number;
   skippedCount: number;
@@ -58,7 +61,11 @@ export async function getSyncRun(db: Db, id: string): Promise<SyncRunRow | null>
 export async function markRunRunning(
   db: Db,
   id: string,
-  data: { expectedCount?: number | null; bulkOperationId?: string | null } = {},
+  data: {
+    expectedCount?: number | null;
+    remoteCount?: number | null;
+    bulkOperationId?: string | null;
+  } = {},
 ): Promise<void> {
   const run = await db.syncRun.findUnique({ where: { id }, select: { startedAt: true } });
   await db.syncRun.update({
@@ -67,13 +74,19 @@ export async function markRunRunning(
       status: "running",
       startedAt: run?.startedAt ?? new Date(),
       ...(data.expectedCount !== undefined ? { expectedCount: data.expectedCount } : {}),
+      ...(data.remoteCount !== undefined ? { remoteCount: data.remoteCount } : {}),
       ...(data.bulkOperationId !== undefined ? { bulkOperationId: data.bulkOperationId } : {}),
     },
   });
 }
 
 /** Adds to the run's counters (atomic increments; safe with concurrent writers). */
-export async function addRunCounts(db: Db, id: string, counts: RunCounts, cursor?: unknown): Promise<void> {
+export async function addRunCounts(
+  db: Db,
+  id: string,
+  counts: RunCounts,
+  cursor?: unknown,
+): Promise<void> {
   const inc = (n: number | undefined) => ({ increment: n ?? 0 });
   await db.syncRun.update({
     where: { id },
@@ -155,7 +168,13 @@ export interface RunProgress {
   resource: string;
   kind: string;
   status: string;
+  /** Progress total (lines or nodes), comparable with `downloaded`/`refined`. */
   expected: number | null;
+  /**
+   * Top-level records in Shopify, comparable with the local row count: this run's own count, or
+   * the latest earlier run's when this one has not counted (yet). Null: never counted.
+   */
+  remote: number | null;
   downloaded: number;
   refined: number;
   skipped: number;
@@ -169,12 +188,19 @@ export interface RunProgress {
 }
 
 /** The latest run of each resource, shaped for the UI to poll. */
-export async function getSyncProgress(db: Db, shop: string, now: Date = new Date()): Promise<RunProgress[]> {
-  const runs = await db.syncRun.findMany({
-    where: { shop },
-    orderBy: { createdAt: "desc" },
-    distinct: ["resource"],
-  });
+export async function getSyncProgress(
+  db: Db,
+  shop: string,
+  now: Date = new Date(),
+): Promise<RunProgress[]> {
+  const [runs, remote] = await Promise.all([
+    db.syncRun.findMany({
+      where: { shop },
+      orderBy: { createdAt: "desc" },
+      distinct: ["resource"],
+    }),
+    latestRemoteCounts(db, shop),
+  ]);
   return runs.map((r) => {
     const end = r.finishedAt ?? (r.startedAt ? now : null);
     return {
@@ -183,15 +209,29 @@ export async function getSyncProgress(db: Db, shop: string, now: Date = new Date
       kind: r.kind,
       status: r.status,
       expected: r.expectedCount,
+      remote: r.remoteCount ?? remote.get(r.resource) ?? null,
       downloaded: r.downloadedCount,
       refined: r.refinedCount,
       skipped: r.skippedCount,
       errors: r.errorCount,
-      fraction: r.expectedCount ? Math.min(1, r.downloadedCount / Math.max(1, r.expectedCount)) : null,
+      fraction: r.expectedCount
+        ? Math.min(1, r.downloadedCount / Math.max(1, r.expectedCount))
+        : null,
       startedAt: r.startedAt?.toISOString() ?? null,
       finishedAt: r.finishedAt?.toISOString() ?? null,
       durationMs: r.startedAt && end ? end.getTime() - r.startedAt.getTime() : null,
       error: r.error,
     };
   });
+}
+
+/** Per resource, the remote count of its latest run that has one. */
+export async function latestRemoteCounts(db: Db, shop: string): Promise<Map<string, number>> {
+  const rows = await db.syncRun.findMany({
+    where: { shop, remoteCount: { not: null } },
+    orderBy: { createdAt: "desc" },
+    distinct: ["resource"],
+    select: { resource: true, remoteCount: true },
+  });
+  return new Map(rows.map((r) => [r.resource, r.remoteCount!]));
 }

@@ -91,6 +91,8 @@ export interface BrowsePage {
   prevCursor: string | null;
   /** Matching rows, counted up to COUNT_CAP. */
   total: { count: number; capped: boolean };
+  /** The shop's currency: amounts of rows without their own currency column are in it. */
+  currencyCode: string | null;
 }
 
 /** Order fields for a sort: the sort field, then the key fields (unique tie-break). */
@@ -189,7 +191,7 @@ export async function browseTable(
   const walk = before ? flip(direction) : direction;
   const where = cursor ? { AND: [...filters, seekWhere(fields, cursor, walk)] } : baseWhere;
   const delegate = delegateOf(db, table);
-  const [found, count] = await Promise.all([
+  const [found, count, shopRow] = await Promise.all([
     delegate.findMany({
       where,
       orderBy: fields.map((f) => ({ [f.field]: walk })),
@@ -197,6 +199,7 @@ export async function browseTable(
       select: selectFor(table),
     }),
     delegate.count({ where: baseWhere, take: COUNT_CAP + 1 }),
+    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }),
   ]);
   const more = found.length > limit;
   const page = found.slice(0, limit);
@@ -219,6 +222,7 @@ export async function browseTable(
     nextCursor,
     prevCursor,
     total: { count: Math.min(count, COUNT_CAP), capped: count > COUNT_CAP },
+    currencyCode: shopRow?.currencyCode ?? null,
   };
 }
 

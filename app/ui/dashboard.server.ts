@@ -11,7 +11,10 @@ export type OverallState = "installing" | "backfilling" | "live" | "paused" | "n
 export interface ResourceProgress {
   kind: string;
   status: string;
+  /** Progress total in JSONL lines / nodes (a bulk file counts children too). */
   expected: number | null;
+  /** Top-level records in Shopify ("In Shopify"), comparable with the local row count. */
+  remote: number | null;
   downloaded: number;
   refined: number;
   /** 0..100 when the expected count is known. */
@@ -92,6 +95,7 @@ function toProgress(run: RunProgress, errors: number): ResourceProgress {
     kind: run.kind,
     status: run.status,
     expected: run.expected,
+    remote: run.remote,
     downloaded: run.downloaded,
     refined: run.refined,
     percent,
@@ -184,6 +188,7 @@ export async function getDashboard(
         kind: "",
         status: "never",
         expected: null,
+        remote: null,
         downloaded: 0,
         refined: 0,
         percent: null,

@@ -52,7 +52,8 @@ const ORDER: OrderField[] = [
   { field: "id", type: "string" },
 ];
 const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label]));
-const TOTAL_KEYS = /^(local|remote|expected|checked|total|count|localCount|remoteCount)$/i;
+const TOTAL_KEYS =
+  /^(local|remote|expected|checked|total|count|localCount|remoteCount|durationMs|duration|ms|live|skippedLive)$/i;
 
 function words(key: string): string {
   const s = key
@@ -93,9 +94,83 @@ function differs(value: unknown): boolean {
   );
 }
 
+type Counts = Record<string, unknown>;
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+const sum = (c: unknown) =>
+  c && typeof c === "object"
+    ? Object.values(c as Counts).reduce<number>((a, v) => a + num(v), 0)
+    : 0;
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** A reconciliation's per-resource report (app/sync/reconcile ResourceReport), recognised by shape. */
+function isResourceReport(value: unknown): value is Counts & { found: Counts } {
+  return (
+    !!value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !!(value as Counts).found &&
+    typeof (value as Counts).found === "object"
+  );
+}
+
+/** The report of one resource in words: counts on both sides, what differed, what was fixed. */
+function resourceReportMetrics(r: Counts & { found: Counts }): {
+  metrics: FindingMetric[];
+  differences: number;
+} {
+  const out: FindingMetric[] = [];
+  if (r.mode === "skipped") out.push({ label: "Checked", value: "No" });
+  if (r.mode === "count-only") out.push({ label: "Checked", value: "Counts only" });
+  if (typeof r.remoteCount === "number") out.push({ label: "In Shopify", value: fmt(r.remoteCount) });
+  if (typeof r.localCount === "number") out.push({ label: "In StoreSync", value: fmt(r.localCount) });
+  const found = r.found;
+  const kinds: [string, string][] = [
+    ["missing", "Missing"],
+    ["stale", "Out of date"],
+    ["zombie", "Deleted in Shopify"],
+    ["countMismatch", "Counts differ"],
+  ];
+  for (const [key, label] of kinds)
+    if (num(found[key]) > 0) out.push({ label, value: fmt(num(found[key])) });
+  const differences = sum(found);
+  const healed = sum(r.healed);
+  const remaining = sum(r.remaining);
+  if (healed > 0) out.push({ label: "Fixed", value: fmt(healed) });
+  if (remaining > 0) out.push({ label: "Still different", value: fmt(remaining) });
+  if (num(r.live) > 0) out.push({ label: "Changed during the check", value: fmt(num(r.live)) });
+  if (differences === 0 && r.mode !== "skipped") out.push({ label: "Differences", value: "None" });
+  const reasons = Array.isArray(r.reasons) ? r.reasons.filter((x) => typeof x === "string") : [];
+  if (reasons.length) out.push({ label: "Note", value: reasons.join("; ") });
+  return { metrics: out, differences };
+}
+
+/** The comparison of daily totals with Shopify's analytics, in words. */
+function aggregateMetrics(value: unknown): FindingMetric[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return metricsOf(value);
+  const a = value as Counts;
+  if (typeof a.status !== "string" || typeof a.comparedDays !== "number") return metricsOf(value);
+  const result =
+    a.status === "match"
+      ? "The totals match"
+      : a.status === "differs"
+        ? "Some days differ"
+        : "Not available";
+  const out: FindingMetric[] = [{ label: "Result", value: result }];
+  const range =
+    typeof a.from === "string" && typeof a.to === "string" ? ` (${a.from} to ${a.to})` : "";
+  out.push({ label: "Days compared", value: `${fmt(a.comparedDays)}${range}` });
+  const differing = Array.isArray(a.differences) ? a.differences.length : 0;
+  const healed = Array.isArray(a.healedDays) ? a.healedDays.length : 0;
+  if (differing > 0) out.push({ label: "Days that differ", value: fmt(differing) });
+  if (healed > 0) out.push({ label: "Days fixed", value: fmt(healed) });
+  if (typeof a.reason === "string" && a.reason) out.push({ label: "Note", value: a.reason });
+  return out;
+}
+
 /**
  * Findings from summary_json, whatever its exact shape: an array of `{resource, ...counts}`,
- * `{resources: [...] | {key: counts}}`, or `{key: counts}`.
+ * `{resources: [...] | {key: counts}}`, or `{key: counts}`. A reconciliation's own reports
+ * (`{found, healed, remaining, ...}` per resource) are told in words.
  */
 export function parseFindings(summaryJson: string | null): Finding[] {
   const summary = parseJson(summaryJson);
@@ -112,12 +187,14 @@ export function parseFindings(summaryJson: string | null): Finding[] {
       return parseFindings(JSON.stringify(resources));
     entries = Object.entries(summary as Record<string, unknown>);
   }
-  return entries.map(([resource, value]) => ({
-    resource,
-    label: LABELS.get(resource) ?? words(resource),
-    metrics: metricsOf(value),
-    hasDifferences: differs(value),
-  }));
+  return entries.map(([resource, value]) => {
+    const label = LABELS.get(resource) ?? words(resource);
+    if (isResourceReport(value)) {
+      const { metrics, differences } = resourceReportMetrics(value);
+      return { resource, label, metrics, hasDifferences: differences > 0 };
+    }
+    return { resource, label, metrics: metricsOf(value), hasDifferences: differs(value) };
+  });
 }
 
 function summarize(report: {
@@ -170,7 +247,7 @@ export async function getIntegrityReport(
   return {
     ...summarize(report),
     findings: parseFindings(report.summaryJson),
-    aggregateChecks: metricsOf(parseJson(report.aggregateCheckJson)),
+    aggregateChecks: aggregateMetrics(parseJson(report.aggregateCheckJson)),
   };
 }
 

@@ -51,10 +51,13 @@ export async function getDailyMetrics(
   const days = Number(range);
   const end = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
   const start = new Date(end.getTime() - (days - 1) * DAY_MS);
-  const rows = await db.dailyMetric.findMany({
-    where: { shop, date: { gte: start, lte: end } },
-    orderBy: { date: "asc" },
-  });
+  const [rows, shopRow] = await Promise.all([
+    db.dailyMetric.findMany({
+      where: { shop, date: { gte: start, lte: end } },
+      orderBy: { date: "asc" },
+    }),
+    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }),
+  ]);
   const byDay = new Map(rows.map((r) => [isoDay(r.date), r]));
   const series: MetricDay[] = [];
   for (let t = start.getTime(); t <= end.getTime(); t += DAY_MS) {
@@ -76,7 +79,8 @@ export async function getDailyMetrics(
     range,
     from: isoDay(start),
     to: isoDay(end),
-    currencyCode: rows[0]?.currencyCode ?? null,
+    // The shop's currency, so an empty range reads "€0.00", not "0".
+    currencyCode: rows[0]?.currencyCode ?? shopRow?.currencyCode ?? null,
     days: series,
     totals: {
       orders,

@@ -108,6 +108,12 @@ export interface ShopConfig {
   size?: StoreSize; // default: the small demo store
   currency?: string; // default "USD"
   ianaTimezone?: string; // default "America/New_York"
+  /**
+   * Where the generated history ends: "now" (the store's creation time: the newest orders are
+   * minutes old, as in a live store), an ISO time or epoch seconds. Only the times move; the data's
+   * shape is the same for the same seed. Default: 2026-11-01T00:00:00Z (the same data every day).
+   */
+  anchor?: "now" | string | number;
   plan?: "basic" | "standard" | "advanced" | "plus"; // sets restoreRate 50/100/200/1000 (basic=50 per docs? standard=100)
   /** Scopes granted at install (default: all the app asks for). Removing one makes queries ACCESS_DENIED. */
   scopes?: string[];

@@ -54,6 +54,9 @@ describe.each(testEngines)("backfill and incremental sync (%s)", (engine) => {
     for (const r of runs) expect(byResource.get(r.resource)?.status, r.resource).toBe("succeeded");
     const orders = byResource.get("orders")!;
     expect(orders.expectedCount).toBe(orders.downloadedCount); // objectCount of the bulk file
+    // The remote count is in orders (count query, then the bulk file's rootObjectCount), not lines.
+    expect(orders.remoteCount).toBe(200);
+    expect(orders.expectedCount).toBeGreaterThan(200);
     expect(orders.refinedCount).toBe(orders.downloadedCount);
     expect(orders.errorCount).toBe(0);
     expect(orders.startedAt).not.toBeNull();
@@ -63,6 +66,7 @@ describe.each(testEngines)("backfill and incremental sync (%s)", (engine) => {
     expect(counts.orders).toBe(200);
     expect(counts.line_items).toBeGreaterThan(200);
     expect(counts.products).toBeGreaterThan(0);
+    expect(byResource.get("products")?.remoteCount).toBe(counts.products);
     expect(counts.customers).toBeGreaterThan(0);
     expect(counts.inventory_levels).toBeGreaterThan(0);
     await expectEqualToSimulator();
@@ -128,6 +132,11 @@ describe.each(testEngines)("backfill and incremental sync (%s)", (engine) => {
     expect(run.status).toBe("succeeded");
     expect(run.refinedCount).toBeGreaterThan(0);
     expect(run.downloadedCount).toBeLessThan(200); // only what changed (plus the overlap window)
+    // Progress counts what this run reads; the remote count stays every order in Shopify.
+    expect(run.expectedCount).toBeLessThan(200);
+    expect(run.remoteCount).toBe(200);
+    const customersRun = await h.db.syncRun.findFirstOrThrow({ where: { id: runs.find((r) => r.resource === "customers")!.runId } });
+    expect(customersRun.remoteCount).toBe(s.collection("customers").count());
     await expectEqualToSimulator();
     const note = await h.db.order.findFirstOrThrow({ where: { shop: store.domain, gid: orderIds[2]! } });
     expect(note.note).toBe("changed by the incremental test");

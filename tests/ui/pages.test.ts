@@ -139,9 +139,10 @@ describe("empty store", () => {
     expect(settingsHtml).toContain("Data to sync");
 
     const insights = await load("app.insights", "/app/insights");
-    expect(render("app.insights", "/app/insights", "/app/insights", insights)).toContain(
-      "No sales in this period yet",
-    );
+    const insightsHtml = render("app.insights", "/app/insights", "/app/insights", insights);
+    expect(insightsHtml).toContain("No sales in this period yet");
+    // An empty range still shows money in the shop's currency, never a bare "0".
+    expect(insightsHtml.match(/headingLg">€0\.00</g)).toHaveLength(3); // net sales, refunds, AOV
 
     const dashboard = await load("app._index", "/app");
     const dashHtml = render("app._index", "/app", "/app", dashboard);
@@ -217,7 +218,8 @@ describe("with data", () => {
         resource: "orders",
         kind: "backfill",
         status: "running",
-        expectedCount: 120,
+        expectedCount: 120, // lines of the bulk file (orders and their children)
+        remoteCount: 40, // orders in Shopify
         downloadedCount: 60,
         refinedCount: 60,
         startedAt: AT,
@@ -250,6 +252,11 @@ describe("with data", () => {
     expect(html).toContain("Copying your store");
     expect(html).toContain("Polaris-ProgressBar");
     expect(html).toContain("60 downloaded, 60 stored");
+    // "In Shopify" compares orders with orders (the remote count), the bar counts lines.
+    const ordersRow = /<tr[^>]*>(?:(?!<\/tr>).)*?>Orders<(?:(?!<\/tr>).)*<\/tr>/s.exec(html)?.[0] ?? "";
+    const cells = [...ordersRow.matchAll(/<t[dh][^>]*>(.*?)<\/t[dh]>/gs)].map((m) => m[1]);
+    expect(cells[2]).toBe("40");
+    expect(ordersRow).toContain("of 120");
     expect(html).toContain('href="/app/errors?resource=orders"');
     expect(html).toContain("1 records could not be processed");
     expect(html).toContain("Updating automatically while StoreSync works");

@@ -425,6 +425,73 @@ describe.each(testEngines)("UI read models on %s", (engine) => {
       ).toMatchObject({ label: "Customers", hasDifferences: false });
       expect(parseFindings("not json")).toEqual([]);
     });
+
+    it("tells a reconciliation's own report in words (durations are not differences)", async () => {
+      const counts = (missing = 0, stale = 0, zombie = 0) => ({ missing, stale, zombie });
+      const resource = (key: string, found: ReturnType<typeof counts>, healed = counts()) => ({
+        resource: key,
+        mode: "bulk-map",
+        remoteCount: 100,
+        localCount: 100 - found.missing,
+        found: { ...found, countMismatch: 0 },
+        healed,
+        live: 0,
+        skippedLive: 0,
+        remaining: counts(),
+        reasons: [],
+        samples: { missing: [], stale: [], zombie: [] },
+        durationMs: 547,
+      });
+      const summary = {
+        trigger: "manual",
+        progress: { done: 2, total: 2, current: null },
+        resources: {
+          orders: resource("orders", counts(2, 1), counts(2, 1)),
+          products: resource("products", counts()),
+        },
+        totals: { found: 3, healed: 3, remaining: 0 },
+        reasons: [],
+      };
+      const findings = parseFindings(JSON.stringify(summary));
+      expect(findings.map((f) => [f.label, f.hasDifferences])).toEqual([
+        ["Orders", true],
+        ["Products", false],
+      ]);
+      expect(findings[0].metrics).toEqual([
+        { label: "In Shopify", value: "100" },
+        { label: "In StoreSync", value: "98" },
+        { label: "Missing", value: "2" },
+        { label: "Out of date", value: "1" },
+        { label: "Fixed", value: "3" },
+      ]);
+      expect(findings[1].metrics).toContainEqual({ label: "Differences", value: "None" });
+      expect(findings[1].metrics.map((m) => m.label)).not.toContain("Duration ms");
+
+      const report = await db.integrityReport.create({
+        data: {
+          shop: SHOP,
+          status: "done",
+          verdict: "healed",
+          startedAt: new Date(BASE + 10 * 3600_000),
+          summaryJson: JSON.stringify(summary),
+          aggregateCheckJson: JSON.stringify({
+            status: "match",
+            from: "2024-12-04",
+            to: "2026-11-21",
+            comparedDays: 100,
+            differences: [],
+            healedDays: [],
+          }),
+        },
+      });
+      const detail = await getIntegrityReport(db, SHOP, report.id);
+      expect(detail!.resourcesWithFindings).toBe(1);
+      expect(detail!.aggregateChecks).toEqual([
+        { label: "Result", value: "The totals match" },
+        { label: "Days compared", value: "100 (2024-12-04 to 2026-11-21)" },
+      ]);
+      await db.integrityReport.delete({ where: { id: report.id } });
+    });
   });
 
   describe("settings", () => {
@@ -564,7 +631,9 @@ describe.each(testEngines)("UI read models on %s", (engine) => {
           resource: "orders",
           kind: "backfill",
           status: "running",
+          // The bulk file's lines (orders and their children) vs the orders in Shopify.
           expectedCount: 200,
+          remoteCount: 40,
           downloadedCount: 100,
           refinedCount: 80,
           createdAt: new Date(BASE),
@@ -575,10 +644,24 @@ describe.each(testEngines)("UI read models on %s", (engine) => {
       expect(dash.working).toBe(true);
       expect(dash.progress.orders).toMatchObject({
         expected: 200,
+        remote: 40,
         downloaded: 100,
         refined: 80,
         percent: 50,
       });
+      // A newer run that has not counted yet: "In Shopify" keeps the latest known count.
+      await db.syncRun.create({
+        data: {
+          shop: SHOP,
+          resource: "orders",
+          kind: "incremental",
+          status: "queued",
+          createdAt: new Date(BASE + 1000),
+        },
+      });
+      const queued = await getDashboard(db, SHOP, new Date(BASE + 10_000));
+      expect(queued.progress.orders).toMatchObject({ kind: "incremental", expected: null, remote: 40 });
+      await db.syncRun.deleteMany({ where: { shop: SHOP, kind: "incremental" } });
       expect(dash.recordErrors).toEqual({ orders: 1 });
       expect(dash.webhooks.lastTopic).toBe("orders/updated");
       expect(dash.webhooks.received24h).toBe(2);

@@ -140,18 +140,28 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
     ) as JobDefinition<never>;
   }
 
-  async function countExpected(admin: AdminGraphql, def: ResourceDefinition, state: RunState): Promise<number | null> {
-    if (!def.countQuery) return null;
+  /**
+   * The count query, in root objects (orders, products…): `expected` is what this run reads (its
+   * updatedSince filter applies), `remote` is everything in Shopify — what the dashboard compares
+   * with the local rows (one more, unfiltered count only when the run is filtered).
+   */
+  async function countExpected(admin: AdminGraphql, def: ResourceDefinition, state: RunState): Promise<{ expected: number | null; remote: number | null }> {
+    const countQuery = def.countQuery;
+    if (!countQuery) return { expected: null, remote: null };
     const filter = searchFilter({ updatedSince: state.updatedSince ?? undefined }, def.updatedSinceField);
-    try {
-      const data = await admin.graphql<Record<string, { count?: number } | null>>(def.countQuery, { query: filter || null });
-      const first = Object.values(data)[0];
-      return typeof first?.count === "number" ? first.count : null;
-    } catch (err) {
-      if (err instanceof AccessDeniedError) throw err;
-      deps.log("warn", "count query failed; progress will show no total", { resource: def.key, error: errorText(err) });
-      return null;
-    }
+    const count = async (query: string | null) => {
+      try {
+        const data = await admin.graphql<Record<string, { count?: number } | null>>(countQuery, { query });
+        const first = Object.values(data)[0];
+        return typeof first?.count === "number" ? first.count : null;
+      } catch (err) {
+        if (err instanceof AccessDeniedError) throw err;
+        deps.log("warn", "count query failed; progress will show no total", { resource: def.key, error: errorText(err) });
+        return null;
+      }
+    };
+    const expected = await count(filter || null);
+    return { expected, remote: filter ? await count(null) : expected };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -174,7 +184,8 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
       });
       if (inFlight >= tuning.maxConcurrentBulk) return { reschedule: later(tuning.pollBaseMs * 2) };
 
-      const expected = run.expectedCount ?? (state.restarts === 0 ? await countExpected(admin, def, state) : null);
+      const counted = run.expectedCount === null && state.restarts === 0 ? await countExpected(admin, def, state) : null;
+      const expected = run.expectedCount ?? counted?.expected ?? null;
       const query = def.bulkQuery({ updatedSince: state.updatedSince ?? undefined, idsAfter: state.idsAfter ?? undefined });
       const result = await admin.graphql<BulkRunResult>(BULK_RUN_QUERY, { query });
       const payload = result.bulkOperationRunQuery;
@@ -187,7 +198,11 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
       }
       const first = state.restarts === 0 && run.status === "queued";
       Object.assign(state, { phase: "awaiting", polls: 0, url: null, partial: false, byteOffset: 0, line: 1 } satisfies Partial<RunState>);
-      await markRunRunning(db, run.id, { bulkOperationId: payload.bulkOperation.id, ...(expected !== null ? { expectedCount: expected } : {}) });
+      await markRunRunning(db, run.id, {
+        bulkOperationId: payload.bulkOperation.id,
+        ...(expected !== null ? { expectedCount: expected } : {}),
+        ...(counted?.remote != null ? { remoteCount: counted.remote } : {}),
+      });
       await saveState(run.id, state);
       if (first) {
         await recordActivity(db, {
@@ -248,14 +263,18 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
         return { reschedule: later(Math.min(tuning.pollMaxMs, tuning.pollBaseMs * 1.5 ** state.polls)) };
       }
       case "COMPLETED": {
+        // Progress counts JSONL lines (objectCount: parents and children); the remote count is
+        // in root objects, and only an unfiltered export from the start saw all of them.
         const expected = run.downloadedCount + Number(op.objectCount ?? 0);
+        const roots = !state.updatedSince && !state.idsAfter ? Number(op.rootObjectCount) : NaN;
+        const counts = { expectedCount: expected, ...(Number.isFinite(roots) ? { remoteCount: roots } : {}) };
         if (!op.url) {
-          await saveState(run.id, state, { expectedCount: expected });
+          await saveState(run.id, state, counts);
           await completeRun(run.id);
           return;
         }
         Object.assign(state, { phase: "ingesting", url: op.url, partial: false, byteOffset: 0, line: 1 } satisfies Partial<RunState>);
-        await saveState(run.id, state, { expectedCount: expected });
+        await saveState(run.id, state, counts);
         await ctx.enqueue({ type: JOB_TYPES.bulkIngest, shop: run.shop, resource: run.resource, payload: { runId: run.id } });
         return;
       }
@@ -337,8 +356,11 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
     const resumed = state.after !== null || ctx.job.attempt > 1;
     const admin = await deps.adminFor(run.shop);
     if (run.status === "queued") {
-      const expected = await countExpected(admin, def, state);
-      await markRunRunning(db, run.id, expected !== null ? { expectedCount: expected } : {});
+      const counted = await countExpected(admin, def, state);
+      await markRunRunning(db, run.id, {
+        ...(counted.expected !== null ? { expectedCount: counted.expected } : {}),
+        ...(counted.remote !== null ? { remoteCount: counted.remote } : {}),
+      });
       await recordActivity(db, {
         shop: run.shop,
         resource: run.resource,

@@ -20,11 +20,16 @@
  * A payload that cannot be refined (missing required field, unknown shape) keeps its raw record
  * with status `error` and its message; its delivery becomes `failed` (shown by health) and an
  * activity event tells the merchant.
+ *
+ * What was applied is told once per job run, not per delivery: one `webhook.applied` activity event
+ * ("Updated 3 orders and 1 product from Shopify in real time."), linking to the record when there is
+ * only one, so a burst of webhooks does not flood the feed (one insert per job run).
  */
 import type { Db } from "~/db.server";
 import { defineJob } from "../jobs/define";
 import type { JobDefinition } from "../jobs/types";
 import { refineRawRecords } from "../refine/refine-raw.server";
+import { SYNC_RESOURCES } from "../resources/catalog";
 import { recordActivity } from "../sync-runs.server";
 import { WEBHOOK_REFINE_JOB, refineDedupeKey } from "./names";
 import { payloadUpdatedAt } from "./topics";
@@ -47,6 +52,17 @@ export interface RefineBacklogResult {
   batches: number;
   /** True when pending records remain (maxBatches reached). */
   more: boolean;
+  /** The records applied (refined, not superseded, not failed), one entry per GID, latest wins. */
+  applied: Map<string, AppliedChange>;
+}
+
+/** One record changed by webhooks, for the activity feed. */
+export interface AppliedChange {
+  resource: string;
+  gid: string;
+  deleted: boolean;
+  /** Merchant-facing name when the payload has a non-personal one (order name, product title). */
+  name: string | null;
 }
 
 interface Item {
@@ -79,7 +95,7 @@ export async function refineWebhookBacklog(
   const batchSize = options.batchSize ?? 100;
   const maxBatches = options.maxBatches ?? 50;
   const clock = options.now ?? (() => new Date());
-  const total: RefineBacklogResult = { refined: 0, superseded: 0, errors: 0, batches: 0, more: false };
+  const total: RefineBacklogResult = { refined: 0, superseded: 0, errors: 0, batches: 0, more: false, applied: new Map() };
 
   for (;;) {
     if (total.batches >= maxBatches) {
@@ -174,6 +190,7 @@ export async function refineWebhookBacklog(
         data: { rawRecordIds: [...failed.keys()], errors: first.map((i) => ({ topic: i.topic, gid: i.gid, error: failed.get(i.id) })) },
       });
     }
+    for (const item of live) if (!failed.has(item.id)) total.applied.set(item.gid, appliedChange(item));
     total.refined += result.refined;
     total.superseded += superseded.size;
     total.errors += failed.size;
@@ -220,6 +237,77 @@ async function findSuperseded(db: Db, shop: string, items: Item[]): Promise<Set<
   return out;
 }
 
+function appliedChange(item: Item): AppliedChange {
+  const p = item.payload && typeof item.payload === "object" ? (item.payload as Record<string, unknown>) : {};
+  // Order names ("#1001") and product / discount titles; never a customer's name (personal data).
+  const name = item.resource === "orders" ? p.name : item.resource === "customers" ? null : p.title;
+  return {
+    resource: item.resource,
+    gid: item.gid,
+    deleted: Boolean(item.topic?.endsWith("/delete")),
+    name: typeof name === "string" && name.trim() ? name.trim().slice(0, 120) : null,
+  };
+}
+
+const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label.toLowerCase()]));
+/** Catalog order (orders, products, customers…), so the sentence does not depend on arrival order. */
+const ORDER = new Map<string, number>(SYNC_RESOURCES.map((r, i) => [r.key, i]));
+
+function noun(resource: string, n: number): string {
+  const plural = LABELS.get(resource) ?? resource;
+  return n === 1 ? plural.replace(/s$/, "") : plural;
+}
+
+function list(parts: string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
+
+/**
+ * One sentence for the records a job run applied, e.g. "Updated 3 orders and 1 product from
+ * Shopify in real time." or, for one record, "Updated order #1001 from Shopify in real time."
+ */
+export function describeAppliedChanges(changes: readonly AppliedChange[]): string {
+  if (changes.length === 1) {
+    const [c] = changes;
+    const what = c.name ? `${noun(c.resource, 1)} ${c.resource === "orders" ? c.name : `"${c.name}"`}` : `${/^[aeiou]/.test(noun(c.resource, 1)) ? "an" : "a"} ${noun(c.resource, 1)}`;
+    return `${c.deleted ? "Removed" : "Updated"} ${what} from Shopify in real time.`;
+  }
+  const phrase = (deleted: boolean) => {
+    const counts = new Map<string, number>();
+    for (const c of changes) if (c.deleted === deleted) counts.set(c.resource, (counts.get(c.resource) ?? 0) + 1);
+    const rank = (r: string) => (ORDER.has(r) ? ORDER.get(r)! : ORDER.size);
+    return list(
+      [...counts]
+        .sort(([a], [b]) => rank(a) - rank(b))
+        .map(([resource, n]) => `${n.toLocaleString("en-US")} ${noun(resource, n)}`),
+    );
+  };
+  const updated = phrase(false);
+  const removed = phrase(true);
+  const verbs = [updated && `updated ${updated}`, removed && `removed ${removed}`].filter(Boolean).join(" and ");
+  return `${verbs.charAt(0).toUpperCase()}${verbs.slice(1)} from Shopify in real time.`;
+}
+
+/** The job run's one activity event for what it applied (nothing applied: no event). */
+export async function recordAppliedActivity(db: Db, shop: string, applied: Map<string, AppliedChange>): Promise<void> {
+  if (applied.size === 0) return;
+  const changes = [...applied.values()];
+  const resources = new Set(changes.map((c) => c.resource));
+  const single = changes.length === 1 && changes[0].gid.startsWith("gid://") ? changes[0] : null;
+  await recordActivity(db, {
+    shop,
+    kind: "webhook.applied",
+    message: describeAppliedChanges(changes),
+    resource: resources.size === 1 ? changes[0].resource : null,
+    subjectGid: single?.gid ?? null,
+    data: {
+      count: changes.length,
+      byResource: Object.fromEntries([...resources].map((r) => [r, changes.filter((c) => c.resource === r).length])),
+      gids: changes.slice(0, 20).map((c) => c.gid),
+    },
+  });
+}
+
 export interface WebhookRefinePayload {
   /** Unused; kept for forward compatibility (the job refines the shop's whole backlog). */
   reason?: string;
@@ -234,12 +322,16 @@ export function createWebhookJobs(options: RefineBacklogOptions = {}): JobDefini
       // enqueue): one refine transaction per batch instead of one per delivery.
       const wait = options.coalesceMs ?? 50;
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const applied = new Map<string, AppliedChange>();
       for (let round = 0; ; round++) {
         const result = await refineWebhookBacklog(ctx.db, ctx.job.shop, options);
+        for (const [gid, change] of result.applied) applied.set(gid, change);
         if (result.batches > 0)
           ctx.log("debug", "webhook refine", { refined: result.refined, superseded: result.superseded, errors: result.errors });
-        if (result.more) return { reschedule: new Date() };
-        if (round > 0) return undefined;
+        if (result.more || round > 0) {
+          await recordAppliedActivity(ctx.db, ctx.job.shop, applied);
+          return result.more ? { reschedule: new Date() } : undefined;
+        }
         // Nothing pending: release the dedupe key, THEN look once more. A delivery committed before
         // the release found this job holding the key (and did not enqueue): the second look sees
         // it. One committed after the release enqueues a new job.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Gen } from "./gen";
 import { createSources } from "./generator";
+import { ANCHOR_SEC, DAY, iso } from "./rng";
 import { createStore, RESOURCES } from "./store";
 
 function sample(seed: number): string {
@@ -67,5 +68,51 @@ describe("determinism", () => {
           expect(s.meta(i).createdAt).toBeGreaterThanOrEqual(s.meta(i - 1).createdAt);
       }
     }
+  });
+});
+
+describe("anchor (where the generated history ends)", () => {
+  const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g;
+
+  it('"now": the newest orders are recent, so a merchant sees the last 30 days filled', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const s = createStore({ domain: "now.myshopify.com", seed: 1, anchor: "now" });
+    const times = [...s.collection("orders").scan()].map(({ record }) =>
+      Date.parse(String(record.createdAt)),
+    );
+    const newest = Math.max(...times);
+    expect(newest).toBeLessThanOrEqual(Date.now());
+    expect(newest).toBeGreaterThan((before - 7 * DAY) * 1000);
+    const last30 = times.filter((t) => t > (before - 30 * DAY) * 1000).length;
+    expect(last30).toBeGreaterThanOrEqual(5);
+    // A change made right after creation is newer than every generated time.
+    const created = s.create("orders", {});
+    expect(Date.parse(String(created.updatedAt))).toBeGreaterThan(newest);
+  });
+
+  it("another anchor shifts every time by the same amount and changes nothing else", () => {
+    const delta = 26 * DAY + 12_345;
+    const a = createStore({ domain: "shift.myshopify.com", seed: 7, size: { orders: 400 } });
+    const b = createStore({
+      domain: "shift.myshopify.com",
+      seed: 7,
+      size: { orders: 400 },
+      anchor: ANCHOR_SEC + delta,
+    });
+    const shifted = (record: unknown) =>
+      JSON.stringify(record)
+        .replace(ISO_TIME, (t) => iso(Date.parse(t) / 1000 + delta))
+        .replace(/\?v=(\d{10})\b/g, (_, v: string) => `?v=${Number(v) + delta}`); // image URL versions
+    let compared = 0;
+    for (const r of RESOURCES) {
+      const left = [...a.collection(r).scan()];
+      const right = [...b.collection(r).scan()];
+      expect(right.length, r).toBe(left.length);
+      for (let i = 0; i < left.length; i += 11) {
+        expect(JSON.stringify(right[i]!.record), `${r} #${i}`).toBe(shifted(left[i]!.record));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 });

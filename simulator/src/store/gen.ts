@@ -1,6 +1,6 @@
 /** Generator core: configuration, sizes, id layout, time layout and shared helpers. */
 import type { ShopConfig, StoreSize } from "../types";
-import { ANCHOR_SEC, DAY, h, hu } from "./rng";
+import { DAY, h, hu, resolveAnchor } from "./rng";
 
 /** Streams (one per resource) keep hashes of different resources independent. */
 export const S = {
@@ -90,9 +90,10 @@ export class Gen {
   readonly timezone: string;
   readonly plan: NonNullable<ShopConfig["plan"]>;
   readonly sizes: Sizes;
-  readonly anchor = ANCHOR_SEC;
+  /** End of the generated history (epoch seconds; ShopConfig.anchor). */
+  readonly anchor: number;
   /** No generated time is later than this (children), root updatedAt ≤ anchor - 1. */
-  readonly cap = ANCHOR_SEC - 120;
+  readonly cap: number;
   readonly orderTimes: TimeLayout;
   readonly productTimes: TimeLayout;
   readonly customerTimes: TimeLayout;
@@ -114,7 +115,9 @@ export class Gen {
     this.plan = config.plan ?? "standard";
     this.sizes = resolveSizes(config.size);
     const sz = this.sizes;
-    const A = ANCHOR_SEC;
+    const A = resolveAnchor(config.anchor);
+    this.anchor = A;
+    this.cap = A - 120;
     this.orderTimes = { stream: S.order, n: sz.orders, start: A - 730 * DAY, span: 730 * DAY - 60 };
     this.productTimes = {
       stream: S.product,

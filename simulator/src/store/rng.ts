@@ -86,6 +86,15 @@ export const HOUR = 3_600;
 export const ANCHOR_SEC = Date.UTC(2026, 10, 1, 0, 0, 0) / 1000;
 export const ANCHOR_ISO = "2026-11-01T00:00:00Z";
 
+/** ShopConfig.anchor → epoch seconds ("now": this second; default: ANCHOR_SEC). */
+export function resolveAnchor(anchor: "now" | string | number | undefined, nowMs = Date.now()): number {
+  if (anchor === undefined) return ANCHOR_SEC;
+  if (anchor === "now") return Math.floor(nowMs / 1000);
+  const sec = typeof anchor === "number" ? Math.floor(anchor) : Math.floor(Date.parse(anchor) / 1000);
+  if (!Number.isFinite(sec)) throw new Error(`invalid store anchor: ${String(anchor)}`);
+  return sec;
+}
+
 /** ISO-8601 with second precision, like Shopify's DateTime: 2025-03-01T10:00:00Z. */
 export function iso(sec: number): string {
   const day = Math.floor(sec / DAY);

@@ -45,7 +45,7 @@ import {
   type SortValue,
   sortValue,
 } from "./query";
-import { ANCHOR_SEC, iso } from "./rng";
+import { iso } from "./rng";
 
 export { asAutomaticDiscountNode, asCodeDiscountNode } from "./marketing";
 
@@ -411,7 +411,7 @@ export class ShopStore implements Store {
 
   /** The change clock (epoch seconds): real time, but always after every generated time and never backwards. */
   private tick(): number {
-    const now = Math.max(Math.floor(Date.now() / 1000), ANCHOR_SEC + 1, this.lastAt);
+    const now = Math.max(Math.floor(Date.now() / 1000), this.gen.anchor + 1, this.lastAt);
     this.lastAt = now;
     return now;
   }
