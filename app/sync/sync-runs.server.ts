@@ -225,13 +225,35 @@ export async function getSyncProgress(
   });
 }
 
-/** Per resource, the remote count of its latest run that has one. */
+/**
+ * Per resource, the remote count of its latest run that has one; for resources without a count
+ * query (payouts, disputes, marketing events…), the count the latest finished integrity
+ * verification read from Shopify.
+ */
 export async function latestRemoteCounts(db: Db, shop: string): Promise<Map<string, number>> {
-  const rows = await db.syncRun.findMany({
-    where: { shop, remoteCount: { not: null } },
-    orderBy: { createdAt: "desc" },
-    distinct: ["resource"],
-    select: { resource: true, remoteCount: true },
-  });
-  return new Map(rows.map((r) => [r.resource, r.remoteCount!]));
+  const [rows, report] = await Promise.all([
+    db.syncRun.findMany({
+      where: { shop, remoteCount: { not: null } },
+      orderBy: { createdAt: "desc" },
+      distinct: ["resource"],
+      select: { resource: true, remoteCount: true },
+    }),
+    db.integrityReport.findFirst({
+      where: { shop, status: "done" },
+      orderBy: { startedAt: "desc" },
+      select: { summaryJson: true },
+    }),
+  ]);
+  const counts = new Map<string, number>();
+  try {
+    const summary = JSON.parse(report?.summaryJson ?? "{}") as {
+      resources?: Record<string, { remoteCount?: unknown }>;
+    };
+    for (const [resource, r] of Object.entries(summary.resources ?? {}))
+      if (typeof r?.remoteCount === "number") counts.set(resource, r.remoteCount);
+  } catch {
+    // An unreadable report adds nothing.
+  }
+  for (const r of rows) counts.set(r.resource, r.remoteCount!);
+  return counts;
 }

@@ -662,6 +662,23 @@ describe.each(testEngines)("UI read models on %s", (engine) => {
       const queued = await getDashboard(db, SHOP, new Date(BASE + 10_000));
       expect(queued.progress.orders).toMatchObject({ kind: "incremental", expected: null, remote: 40 });
       await db.syncRun.deleteMany({ where: { shop: SHOP, kind: "incremental" } });
+      // Payouts have no count query: "In Shopify" comes from the latest finished verification.
+      await db.syncRun.create({
+        data: { shop: SHOP, resource: "payouts", kind: "backfill", status: "succeeded", createdAt: new Date(BASE) },
+      });
+      const verification = await db.integrityReport.create({
+        data: {
+          shop: SHOP,
+          status: "done",
+          verdict: "verified",
+          summaryJson: JSON.stringify({ resources: { payouts: { remoteCount: 17 }, orders: { remoteCount: 39 } } }),
+        },
+      });
+      const verified = await getDashboard(db, SHOP, new Date(BASE + 10_000));
+      expect(verified.progress.payouts).toMatchObject({ remote: 17 });
+      expect(verified.progress.orders).toMatchObject({ remote: 40 }); // the run's own count wins
+      await db.integrityReport.delete({ where: { id: verification.id } });
+      await db.syncRun.deleteMany({ where: { shop: SHOP, resource: "payouts" } });
       expect(dash.recordErrors).toEqual({ orders: 1 });
       expect(dash.webhooks.lastTopic).toBe("orders/updated");
       expect(dash.webhooks.received24h).toBe(2);
