@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, postgresAvailability, type TestDatabase } from "../../prisma/testing";
 import type { Engine } from "../../prisma/database-url";
@@ -174,6 +175,73 @@ for (const engine of ["sqlite", "postgresql"] as Engine[]) {
       expect(raw.access_token.startsWith("enc:v1:k1:")).toBe(true);
       expect(raw.refresh_token!.startsWith("enc:v1:k1:")).toBe(true);
       expect((await storage.loadSession("offline_legacy"))?.refreshToken).toBe(REFRESH);
+    });
+
+    it("loads exactly what Shopify's PrismaSessionStorage loads, and always the current row", async () => {
+      // On SQLite loadSession reads the row directly (better-sqlite3), not through Prisma: it must
+      // map every column as Shopify's storage does, and never serve a row changed behind its back.
+      const storage = createSessionStorage(t.db, K1);
+      const shopify = new PrismaSessionStorage(t.db, { tableName: "session" });
+      const online = new Session({
+        id: `${SHOP}_77`,
+        shop: SHOP,
+        state: "st",
+        isOnline: true,
+        scope: "read_orders",
+        accessToken: "shpua_compare",
+        expires: new Date("2031-05-06T07:08:09.123Z"),
+        onlineAccessInfo: {
+          expires_in: 60,
+          associated_user_scope: "read_orders",
+          associated_user: {
+            id: 77,
+            first_name: "Grace",
+            last_name: "Hopper",
+            email: "grace@example.com",
+            email_verified: false,
+            account_owner: false,
+            locale: "fr",
+            collaborator: true,
+          },
+        },
+      });
+      const offline = offlineSession("offline_compare");
+      const bare = new Session({ id: "offline_bare", shop: SHOP, state: "s", isOnline: false, accessToken: "shpat_bare" });
+      for (const session of [online, offline, bare]) {
+        await storage.storeSession(session);
+        const ours = await storage.loadSession(session.id);
+        const theirs = await shopify.loadSession(session.id);
+        expect(theirs?.accessToken?.startsWith("enc:v1:k1:")).toBe(true);
+        const decrypted = { ...theirs!.toObject(), accessToken: ours?.accessToken, refreshToken: ours?.refreshToken };
+        expect(ours?.toObject()).toEqual(decrypted);
+        expect(ours?.accessToken).toBe(session.accessToken);
+        expect(ours?.refreshToken).toBe(session.refreshToken);
+        expect(ours?.expires?.getTime()).toBe(session.expires?.getTime());
+      }
+      expect((await storage.loadSession(online.id))?.onlineAccessInfo?.associated_user.email).toBe("grace@example.com");
+      expect(await storage.loadSession("offline_nobody")).toBeUndefined();
+
+      // Changed and deleted with plain Prisma (as lifecycle.server.ts does on uninstall): seen at once.
+      await t.db.session.updateMany({ where: { id: offline.id }, data: { scope: "read_products" } });
+      expect((await storage.loadSession(offline.id))?.scope).toBe("read_products");
+      await t.db.session.deleteMany({ where: { id: { in: [online.id, offline.id, bare.id] } } });
+      expect(await storage.loadSession(offline.id)).toBeUndefined();
+      expect(await storage.loadSession(online.id)).toBeUndefined();
+    });
+
+    it("a ciphertext already decrypted once still does not decrypt in another row or column", async () => {
+      const storage = createSessionStorage(t.db, K1);
+      const session = offlineSession("offline_bound");
+      await storage.storeSession(session);
+      expect((await storage.loadSession(session.id))?.accessToken).toBe(ACCESS); // decrypted (and remembered)
+      const raw = await rawTokens(t, session.id);
+      await t.db.session.create({
+        data: { id: "offline_copy", shop: SHOP, state: "s", isOnline: false, accessToken: raw.access_token },
+      });
+      await expect(storage.loadSession("offline_copy")).rejects.toThrow(/could not be decrypted/);
+      await t.db.session.update({ where: { id: session.id }, data: { refreshToken: raw.access_token } });
+      await expect(storage.loadSession(session.id)).rejects.toThrow(/refreshToken could not be decrypted/);
+      await t.db.session.deleteMany({ where: { id: { in: [session.id, "offline_copy"] } } });
     });
 
     it("stores online sessions (user info, BigInt user id) and deletes sessions", async () => {

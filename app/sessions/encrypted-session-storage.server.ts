@@ -20,7 +20,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import type { Db } from "../db.server";
+import type { Database, Statement } from "better-sqlite3";
+import { engineOf, type Db } from "../db.server";
+import { directSqlite } from "../sync/ingest/raw-writer.server";
 
 export const ENCRYPTED_PREFIX = "enc:v1:";
 const KEY_BYTES = 32;
@@ -151,13 +153,116 @@ export interface EncryptedSessionStorageOptions {
   connectionRetryIntervalMs?: number;
 }
 
+/** A `sessions` row as stored, read with better-sqlite3 (safe integers: INTEGER columns are bigint). */
+interface SqliteSessionRow {
+  id: string;
+  shop: string;
+  state: string;
+  is_online: bigint | number;
+  scope: string | null;
+  expires: string | number | bigint | null;
+  access_token: string;
+  user_id: bigint | number | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  account_owner: bigint | number;
+  locale: string | null;
+  collaborator: bigint | number | null;
+  email_verified: bigint | number | null;
+  refresh_token: string | null;
+  refresh_token_expires: string | number | bigint | null;
+}
+
+/** A DateTime column as the Prisma SQLite adapter stores it (ISO text with offset, or epoch ms). */
+function sqliteTime(value: string | number | bigint | null): number | undefined {
+  if (value === null || value === "") return undefined;
+  if (typeof value !== "string") return Number(value);
+  // SQLite's own CURRENT_TIMESTAMP format has no zone: it is UTC.
+  const text = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value) ? `${value.replace(" ", "T")}Z` : value;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Same mapping as PrismaSessionStorage's (private) rowToSession, from the SQLite row. */
+function sqliteRowToSession(row: SqliteSessionRow): Session {
+  const bool = (v: bigint | number | null) => (v === null ? null : Number(v) !== 0);
+  const params: Record<string, string | number | boolean> = {
+    id: row.id,
+    shop: row.shop,
+    state: row.state,
+    isOnline: bool(row.is_online) === true,
+    userId: String(row.user_id),
+    firstName: String(row.first_name),
+    lastName: String(row.last_name),
+    email: String(row.email),
+    locale: String(row.locale),
+  };
+  const accountOwner = bool(row.account_owner);
+  if (accountOwner !== null) params.accountOwner = accountOwner;
+  const collaborator = bool(row.collaborator);
+  if (collaborator !== null) params.collaborator = collaborator;
+  const emailVerified = bool(row.email_verified);
+  if (emailVerified !== null) params.emailVerified = emailVerified;
+  const expires = sqliteTime(row.expires);
+  if (expires) params.expires = expires;
+  if (row.scope) params.scope = row.scope;
+  if (row.access_token) params.accessToken = row.access_token;
+  if (row.refresh_token) params.refreshToken = row.refresh_token;
+  const refreshTokenExpires = sqliteTime(row.refresh_token_expires);
+  if (refreshTokenExpires) params.refreshTokenExpires = refreshTokenExpires;
+  return Session.fromPropertyArray(Object.entries(params), true);
+}
+
+const SELECT_SESSION =
+  `SELECT "id","shop","state","is_online","scope","expires","access_token","user_id","first_name","last_name","email",` +
+  `"account_owner","locale","collaborator","email_verified","refresh_token","refresh_token_expires" FROM "sessions" WHERE "id" = ?`;
+
+const sessionStatements = new WeakMap<Database, Statement>();
+
+/** Decrypted tokens kept per storage (two per session: access and refresh token). */
+const PLAINTEXT_CACHE_SIZE = 256;
+
 export class EncryptedSessionStorage implements SessionStorage {
   readonly #inner: PrismaSessionStorage<Db>;
   readonly #keyring: TokenKeyring;
+  /**
+   * SQLite: loadSession reads the row with one prepared statement on the app's direct
+   * better-sqlite3 connection (the one webhook receiving writes through) instead of a Prisma
+   * query — every webhook loads the shop's offline session, and Prisma's per-query cost (query
+   * compilation, adapter round trip) was the largest part of a webhook's answer time. Always read
+   * from the database, never cached: sessions are also changed with plain Prisma calls elsewhere
+   * (lifecycle.server.ts deletes them on uninstall), and by other processes.
+   */
+  readonly #db: Db;
+  #direct: boolean;
 
   constructor(db: Db, keyring: TokenKeyring, options: EncryptedSessionStorageOptions = {}) {
     this.#keyring = keyring;
+    this.#db = db;
+    this.#direct = engineOf(db) === "sqlite";
     this.#inner = new PrismaSessionStorage<Db>(db, { tableName: "session", ...options });
+  }
+
+  /** The prepared SELECT on the direct connection; undefined on PostgreSQL or when it cannot open. */
+  async #directStatement(): Promise<Statement | undefined> {
+    if (!this.#direct) return undefined;
+    let conn: Database | undefined;
+    try {
+      conn = await directSqlite(this.#db);
+    } catch {
+      conn = undefined; // e.g. an in-memory database has no file to open: Prisma it is
+    }
+    if (!conn) {
+      this.#direct = false;
+      return undefined;
+    }
+    let statement = sessionStatements.get(conn);
+    if (!statement) {
+      statement = conn.prepare(SELECT_SESSION);
+      sessionStatements.set(conn, statement);
+    }
+    return statement;
   }
 
   async storeSession(session: Session): Promise<boolean> {
@@ -184,7 +289,10 @@ export class EncryptedSessionStorage implements SessionStorage {
   }
 
   async loadSession(id: string): Promise<Session | undefined> {
-    const session = await this.#inner.loadSession(id);
+    const statement = await this.#directStatement();
+    const session = statement
+      ? ((row) => row && sqliteRowToSession(row))(statement.get(id) as SqliteSessionRow | undefined)
+      : await this.#inner.loadSession(id);
     return session && this.#decrypt(session);
   }
 
@@ -205,10 +313,28 @@ export class EncryptedSessionStorage implements SessionStorage {
     return this.#inner.isReady();
   }
 
+  /**
+   * Decrypted tokens by stored value. A stored value is never decrypted twice: every webhook loads
+   * the same offline session, and AES-GCM setup costs more than the rest of the load. Keyed by
+   * the ciphertext itself (random IV per store), so a changed row is a cache miss, never a stale
+   * hit; bounded, oldest first out.
+   */
+  readonly #plaintexts = new Map<string, string>();
+
   #decrypt(session: Session): Session {
-    return mapTokens(session, (value, field) =>
-      decryptToken(this.#keyring, value, field, session.id),
-    );
+    return mapTokens(session, (value, field) => {
+      if (!isEncryptedToken(value)) return value;
+      const key = `${field}\u0000${session.id}\u0000${value}`;
+      let plaintext = this.#plaintexts.get(key);
+      if (plaintext === undefined) {
+        plaintext = decryptToken(this.#keyring, value, field, session.id);
+        if (this.#plaintexts.size >= PLAINTEXT_CACHE_SIZE) {
+          this.#plaintexts.delete(this.#plaintexts.keys().next().value as string);
+        }
+        this.#plaintexts.set(key, plaintext);
+      }
+      return plaintext;
+    });
   }
 }
 

@@ -3,10 +3,11 @@
  *
  * One transaction records the delivery (unique on X-Shopify-Webhook-Id) and, for resource
  * topics, the raw payload (raw_records, source "webhook", keyed by the SHA-256 of its canonical
- * JSON: a payload already stored is not stored again). After the commit a coalescing per-shop
- * refine job is enqueued (dedupe key `webhook.refine:<shop>`: 2,000 deliveries make a handful of
- * jobs, not 2,000) through the registered runner, which wakes at once. Refinement itself happens
- * in the job (refine.server.ts).
+ * JSON: a payload already stored is not stored again). A coalescing per-shop refine job is
+ * enqueued (dedupe key `webhook.refine:<shop>`: 2,000 deliveries make a handful of jobs, not
+ * 2,000): after the commit through the registered runner, which wakes at once; or, on SQLite with
+ * no runner in this process (a worker process polls for jobs), inside the delivery's own
+ * transaction. Refinement itself happens in the job (refine.server.ts).
  *
  * Outcomes:
  *  - accepted   new delivery recorded (and its raw payload, when new);
@@ -25,7 +26,8 @@ import { engineOf, type Db } from "~/db.server";
 import { isUniqueViolation } from "../jobs/enqueue.server";
 import { canonicalize } from "../ingest/canonical";
 import { directSqlite } from "../ingest/raw-writer.server";
-import { webhookEnqueuer, type EnqueueFn } from "./runtime.server";
+import { DEFAULT_MAX_ATTEMPTS } from "../jobs/define";
+import { hasWebhookJobBackend, webhookEnqueuer, type EnqueueFn } from "./runtime.server";
 import { parseTriggeredAt, topicKind, webhookSubject } from "./topics";
 import { WEBHOOK_REFINE_JOB, refineDedupeKey } from "./names";
 
@@ -92,7 +94,7 @@ export async function receiveWebhook(
   if (ignoreReason) {
     log(`webhook ${input.topic} for ${input.shop} ignored: ${ignoreReason}`);
     const at = now();
-    const outcome = await store.record({ ...base, receivedAt: at, status: "ignored", error: ignoreReason, raw: null });
+    const outcome = await store.record({ ...base, receivedAt: at, status: "ignored", error: ignoreReason, raw: null, refineJob: null });
     if (outcome.kind === "seen") {
       return { status: "duplicate", deliveryId: await store.duplicate({ ...base, receivedAt: at }), reason: ignoreReason };
     }
@@ -107,14 +109,20 @@ export async function receiveWebhook(
     raw = { ...subject, hash: canonical.hash, json: canonical.json };
   }
   const at = now();
-  const outcome = await store.record({ ...base, receivedAt: at, status: "received", error: null, raw });
+  // The refine job goes into the delivery's transaction when the store can and nothing else has
+  // to hear of it (no explicit enqueue, no registered runner to wake).
+  const refineJob =
+    raw && store.enqueuesInline && !options.enqueue && !hasWebhookJobBackend()
+      ? { type: WEBHOOK_REFINE_JOB, dedupeKey: refineDedupeKey(input.shop), maxAttempts: DEFAULT_MAX_ATTEMPTS }
+      : null;
+  const outcome = await store.record({ ...base, receivedAt: at, status: "received", error: null, raw, refineJob });
   if (outcome.kind === "seen") {
     const { existing } = outcome;
     if (!storesRaw && (existing.status === "received" || existing.status === "failed"))
       return { status: "accepted", deliveryId: existing.id, retry: true };
     return { status: "duplicate", deliveryId: await store.duplicate({ ...base, receivedAt: at }) };
   }
-  if (outcome.rawId !== null) {
+  if (outcome.rawId !== null && !refineJob) {
     // One queued/running refine job per shop is enough: it re-checks for pending records before
     // it ends (refine.server.ts), so a delivery committed now is never left behind.
     const key = refineDedupeKey(input.shop);
@@ -143,6 +151,8 @@ interface DeliveryInsert {
   status: "received" | "ignored";
   error: string | null;
   raw: RawInsert | null;
+  /** Insert this queued job (unless one holds its dedupe key) when a raw record is inserted. */
+  refineJob: { type: string; dedupeKey: string; maxAttempts: number } | null;
 }
 
 type RecordOutcome =
@@ -151,6 +161,8 @@ type RecordOutcome =
 
 /** Where deliveries are written: one transaction per delivery. */
 interface DeliveryStore {
+  /** Whether `record` can insert `refineJob` in the delivery's transaction. */
+  enqueuesInline: boolean;
   installState(shop: string): Promise<string | null>;
   /** Inserts the delivery (+ raw record when new) or reports the webhook id as seen. */
   record(d: DeliveryInsert): Promise<RecordOutcome>;
@@ -174,6 +186,7 @@ async function storeFor(db: Db): Promise<DeliveryStore> {
  */
 function prismaStore(db: Db): DeliveryStore {
   return {
+    enqueuesInline: false,
     async installState(shop) {
       const row = await db.shop.findUnique({ where: { shop }, select: { installState: true } });
       return row?.installState ?? null;
@@ -251,13 +264,27 @@ function prismaStore(db: Db): DeliveryStore {
 }
 
 /**
- * SQLite: the raw writer's dedicated better-sqlite3 connection (WAL), one synchronous
- * `BEGIN IMMEDIATE` transaction of prepared statements per delivery — microseconds instead of
- * Prisma's per-query overhead, which the answer-time budget cannot afford. SQLITE_BUSY (a Prisma
- * transaction elsewhere holds the write lock) is retried asynchronously.
+ * SQLite: the raw writer's dedicated better-sqlite3 connection (WAL) and prepared statements —
+ * microseconds instead of Prisma's per-query overhead, which the answer-time budget cannot afford.
+ *
+ * Group commit: deliveries reaching the store in the same turn of the event loop are written in
+ * one `BEGIN IMMEDIATE` transaction, each in its own savepoint (one failing delivery fails alone).
+ * When another connection holds the write lock (SQLITE_BUSY: the refine job's transaction, usually
+ * in another process), the queue waits and grows with every delivery arriving meanwhile, and ONE
+ * poller retries; as soon as the lock is free, the whole queue is committed at once. Every
+ * delivery's row, raw record and refine job are committed together, before its 200.
  */
 type Sqlite = NonNullable<Awaited<ReturnType<typeof directSqlite>>>;
 const sqliteStores = new WeakMap<Sqlite, DeliveryStore>();
+
+interface Waiter {
+  d: DeliveryInsert;
+  since: number;
+  resolve: (outcome: RecordOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+const isBusy = (error: unknown) => ((error as { code?: string }).code ?? "").startsWith("SQLITE_BUSY");
 
 function sqliteStore(conn: Sqlite): DeliveryStore {
   const cached = sqliteStores.get(conn);
@@ -275,7 +302,12 @@ function sqliteStore(conn: Sqlite): DeliveryStore {
   );
   const markProcessed = conn.prepare(`UPDATE "webhook_deliveries" SET "status" = 'processed', "processed_at" = ? WHERE "id" = ?`);
   const jobByKey = conn.prepare(`SELECT 1 AS x FROM "jobs" WHERE "dedupe_key" = ?`);
-  const recordTx = conn.transaction((d: DeliveryInsert): RecordOutcome => {
+  // What enqueue.server.ts's enqueue() writes; a queued/running job holding the key wins.
+  const insertJob = conn.prepare(
+    `INSERT INTO "jobs" ("id","shop","type","resource","payload_json","status","attempts","max_attempts","run_at","dedupe_key","created_at","updated_at") ` +
+      `VALUES (?,?,?,NULL,'{}','queued',0,?,?,?,?,?) ON CONFLICT ("dedupe_key") DO NOTHING`,
+  );
+  const recordOne = (d: DeliveryInsert): RecordOutcome => {
     const existing = findDelivery.get(d.webhookId) as { id: string; status: string } | undefined;
     if (existing) return { kind: "seen", existing };
     const id = randomUUID();
@@ -287,8 +319,66 @@ function sqliteStore(conn: Sqlite): DeliveryStore {
       markProcessed.run(at, id);
       return { kind: "new", deliveryId: id, rawId: null };
     }
+    if (d.refineJob) insertJob.run(randomUUID(), d.shop, d.refineJob.type, d.refineJob.maxAttempts, at, d.refineJob.dedupeKey, at, at);
     return { kind: "new", deliveryId: id, rawId: Number(row.id) };
-  });
+  };
+  const recordTx = conn.transaction(recordOne);
+  // Nested in groupTx, recordTx runs in a savepoint: a failing delivery rolls back alone.
+  const groupTx = conn.transaction((waiters: readonly Waiter[]) =>
+    waiters.map((w): { ok: RecordOutcome } | { error: unknown } => {
+      try {
+        return { ok: recordTx(w.d) };
+      } catch (error) {
+        if (isBusy(error)) throw error;
+        return { error };
+      }
+    }),
+  );
+
+  const queue: Waiter[] = [];
+  let flushing = false;
+  const flush = async () => {
+    let wait = 0;
+    while (queue.length) {
+      if (wait) await delay(wait);
+      const now = Date.now();
+      for (let i = queue.length - 1; i >= 0; i--) {
+        const w = queue[i];
+        if (now - w.since <= BUSY_LIMIT_MS) continue;
+        queue.splice(i, 1);
+        w.reject(new Error(`webhook ${w.d.webhookId}: the database stayed locked for ${BUSY_LIMIT_MS} ms`));
+      }
+      if (!queue.length) break;
+      const group = queue.splice(0);
+      let results: ReturnType<typeof groupTx>;
+      try {
+        results = groupTx.immediate(group);
+      } catch (error) {
+        if (isBusy(error)) {
+          queue.unshift(...group);
+          wait = Math.min(4, wait * 2 || 1);
+          continue;
+        }
+        for (const w of group) w.reject(error);
+        continue;
+      }
+      wait = 0;
+      group.forEach((w, i) => {
+        const r = results[i];
+        if ("ok" in r) w.resolve(r.ok);
+        else w.reject(r.error);
+      });
+    }
+    flushing = false;
+  };
+  // Deliveries reaching this point in the same turn of the event loop share one transaction.
+  const record = (d: DeliveryInsert): Promise<RecordOutcome> =>
+    new Promise<RecordOutcome>((resolve, reject) => {
+      queue.push({ d, since: Date.now(), resolve, reject });
+      if (flushing) return;
+      flushing = true;
+      setImmediate(() => void flush());
+    });
   const dupTx = conn.transaction((d: Parameters<DeliveryStore["duplicate"]>[0]): string => {
     const id = randomUUID();
     const at = ts(d.receivedAt);
@@ -296,8 +386,9 @@ function sqliteStore(conn: Sqlite): DeliveryStore {
     return id;
   });
   const store: DeliveryStore = {
+    enqueuesInline: true,
     installState: async (shop) => (shopState.get(shop) as { s: string } | undefined)?.s ?? null,
-    record: (d) => busyRetry(() => recordTx.immediate(d)),
+    record,
     duplicate: (d) => busyRetry(() => dupTx.immediate(d)),
     jobHeld: async (key) => jobByKey.get(key) !== undefined,
   };
@@ -314,8 +405,7 @@ async function busyRetry<T>(fn: () => T): Promise<T> {
     try {
       return fn();
     } catch (error) {
-      const code = (error as { code?: string }).code ?? "";
-      if (!code.startsWith("SQLITE_BUSY") || Date.now() - started > BUSY_LIMIT_MS) throw error;
+      if (!isBusy(error) || Date.now() - started > BUSY_LIMIT_MS) throw error;
       await delay(wait);
       wait = Math.min(8, wait * 2);
     }

@@ -22,6 +22,11 @@ export function setWebhookJobBackend(backend: { enqueue: EnqueueFn } | undefined
   globalThis.__storesyncWebhookBackend = backend;
 }
 
+/** Whether a backend is registered (enqueueing must then go through it, so that it wakes). */
+export function hasWebhookJobBackend(): boolean {
+  return globalThis.__storesyncWebhookBackend !== undefined;
+}
+
 /** The enqueue function to use for `db`: the registered backend's, else a plain insert. */
 export function webhookEnqueuer(db: Db, explicit?: EnqueueFn): EnqueueFn {
   if (explicit) return explicit;
