@@ -137,11 +137,7 @@ export default function RecordErrorsPage() {
                   <IndexTable.Row id={job.id} key={job.id} position={index}>
                     <IndexTable.Cell>{job.label}</IndexTable.Cell>
                     <IndexTable.Cell>
-                      <div style={{ maxWidth: 420, whiteSpace: "normal" }}>
-                        <Text as="span" breakWord>
-                          {job.error}
-                        </Text>
-                      </div>
+                      <Reason text={job.error} />
                     </IndexTable.Cell>
                     <IndexTable.Cell>{formatNumber(job.attempts)}</IndexTable.Cell>
                     <IndexTable.Cell>{formatDateTime(job.stoppedAt)}</IndexTable.Cell>
@@ -208,11 +204,7 @@ export default function RecordErrorsPage() {
                       )}
                     </IndexTable.Cell>
                     <IndexTable.Cell>
-                      <div style={{ maxWidth: 420, whiteSpace: "normal" }}>
-                        <Text as="span" breakWord>
-                          {item.error}
-                        </Text>
-                      </div>
+                      <Reason text={item.error} />
                     </IndexTable.Cell>
                     <IndexTable.Cell>{item.sourceLabel}</IndexTable.Cell>
                     <IndexTable.Cell>{formatDateTime(item.receivedAt)}</IndexTable.Cell>
@@ -236,6 +228,17 @@ export default function RecordErrorsPage() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** Why something failed: wraps inside its cell instead of widening the table. */
+function Reason({ text }: { text: string }) {
+  return (
+    <div style={{ maxWidth: 420, whiteSpace: "normal" }}>
+      <Text as="span" breakWord>
+        {text}
+      </Text>
+    </div>
   );
 }
 
