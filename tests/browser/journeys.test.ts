@@ -347,7 +347,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("merchant journeys (Chromium)"
   }, 60_000);
 
   it("runs integrity verification from the Integrity page and reads its report", async () => {
-    // A verification waits (rescheduling itself every 30 s) while a backfill or incremental sync
+    // A verification waits (rescheduling itself every 5 s) while a backfill or incremental sync
     // of the shop runs. Let the syncs of the install and of "Sync now" finish first, so the
     // verification the page shows ends in a report instead of staying queued.
     const activeSyncs = () =>
@@ -373,7 +373,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("merchant journeys (Chromium)"
         .waitFor({ timeout: 15_000 });
     }
     // Queued → running → a report, as the page revalidates itself. A verification that looked
-    // while a sync still ran waits up to 30 s before it looks again: allow for one such wait.
+    // while a sync still ran waits up to 5 s before it looks again: allow for one such wait.
     const banner = frame.locator(".Polaris-Banner", { hasText: /Verification (queued|running)/ });
     const finished = frame
       .locator(".Polaris-IndexTable__TableRow .Polaris-Badge")

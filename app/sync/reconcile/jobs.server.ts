@@ -53,7 +53,8 @@ export function reconcileEveryHours(
 export interface ReconcileJobOptions {
   /** Passed to every run (tests: liveSkewMs, tuning). */
   run?: Omit<ReconcileOptions, "trigger" | "resources" | "signal">;
-  /** How long to wait before looking again while a sync run is active (default 30 s). */
+  /** How long to wait before looking again while a sync run is active (default 5 s: staff who press
+   * "Verify integrity" right after a sync should not wait half a minute; the look is one count). */
   waitForSyncMs?: number;
 }
 
@@ -65,7 +66,7 @@ export function createReconcileJobs(
   options: ReconcileJobOptions = {},
 ): JobDefinition<never>[] {
   const { db } = deps;
-  const waitMs = options.waitForSyncMs ?? 30_000;
+  const waitMs = options.waitForSyncMs ?? 5_000;
   const later = (ms: number) => new Date(deps.clock().getTime() + ms);
 
   const run = defineJob<ReconcileRunPayload>(
