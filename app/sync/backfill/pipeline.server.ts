@@ -1,13 +1,14 @@
 /**
  * The one ingest path of bulk lines and page nodes: raw record (canonical JSON + SHA-256, batched,
- * unseen hashes only) → refinement of exactly the rows that were new, in the SAME transaction as
- * their raw insert (refine-raw.server.ts ingestAndRefineBatch: each raw record is written once,
+ * unseen hashes only; each record refined into its RowSet as it arrives, so the batch holds RowSets
+ * instead of parsed records) → the RowSets of exactly the rows that were new applied in the SAME
+ * transaction as their raw insert (refine-raw.server.ts ingestAndRefineBatch: each raw record is written once,
  * already marked refined — or error). `commit()` makes everything added so far durable and returns
  * what it did since the previous commit, so the caller can checkpoint its resume point right after.
  */
 import type { RefineContext } from "../resources/normalize";
 import { createRawWriter, type RawSource } from "../ingest/raw-writer.server";
-import { ingestAndRefineBatch, shopContext } from "../refine/refine-raw.server";
+import { ingestAndRefineBatch, prepareRefine, shopContext } from "../refine/refine-raw.server";
 import type { SyncDeps } from "./deps";
 import { tuningOf } from "./deps";
 import { maxIso, minIso, RECENT_ROOTS, type RunState } from "./state";
@@ -62,7 +63,7 @@ export function createIngestPipeline(deps: SyncDeps, opts: PipelineOptions): Ing
     batchSize: tuning.ingestBatch,
     writeBatch: async (batch, raw) => {
       context ??= await shopContext(db, opts.shop);
-      const result = await ingestAndRefineBatch(db, batch, raw, { context: context ?? undefined });
+      const result = await ingestAndRefineBatch(db, batch, raw, { context });
       delta.refined += result.refined;
       delta.errors += result.errors.length;
       return result.inserted;
@@ -91,7 +92,10 @@ export function createIngestPipeline(deps: SyncDeps, opts: PipelineOptions): Ing
           state.metricsTo = maxIso(state.metricsTo, at);
         }
       }
-      await writer.add({ gid, payload: record });
+      // Refined right away (the parsed record is garbage as soon as this returns: the batch keeps
+      // its canonical JSON and RowSet, not the whole object); applied only if its raw row is new.
+      context ??= await shopContext(db, opts.shop);
+      await writer.add({ gid, payload: record, prepared: prepareRefine(opts.resource, opts.source, record, context) });
     },
     addError() {
       delta.downloaded++;

@@ -66,6 +66,13 @@ describe("canonicalJson", () => {
     }
   });
 
+  it("sorts keys the same way whatever their spelling (index-like keys, __proto__, unicode)", () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"10":2,"9":3,"a":{"2":1,"10":2}}'))).toBe('{"10":2,"9":3,"a":{"10":2,"2":1},"b":1}');
+    expect(canonicalJson(JSON.parse('{"x":1,"__proto__":{"b":1,"a":2}}'))).toBe('{"__proto__":{"a":2,"b":1},"x":1}');
+    expect(canonicalJson({ é: 1, z: 2, Z: 3, _: 4 })).toBe('{"Z":3,"_":4,"z":2,"é":1}');
+    expect(canonicalJson({ list: [{ b: 1n, a: 1 }], d: new Date(0) })).toBe('{"d":"1970-01-01T00:00:00.000Z","list":[{"a":1,"b":1}]}');
+  });
+
   it("hash is SHA-256 hex of the canonical text", () => {
     const { json, hash } = canonicalize({ b: 2, a: 1 });
     expect(json).toBe('{"a":1,"b":2}');

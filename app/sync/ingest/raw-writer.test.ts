@@ -101,6 +101,22 @@ describe.each(variants)("raw writer on $label", ({ engine, store }) => {
     expect(await other.flush()).toEqual({ inserted: 1, skipped: 0 });
   });
 
+  it("carries a prepared value instead of the payload object when add() is given one", async () => {
+    const shop = "raw-f.myshopify.com";
+    const got: InsertedRawRecord[] = [];
+    const w = createRawWriter(t.db, { shop, resource: "orders", source: "backfill", onInserted: (rows) => void got.push(...rows) });
+    await w.add({ gid: "gid://shopify/Order/1", payload: order(1), prepared: { derived: 1 } });
+    await w.add({ gid: "gid://shopify/Order/2", payload: order(2) });
+    expect(await w.flush()).toEqual({ inserted: 2, skipped: 0 });
+    expect(got.map((r) => [r.payload === null, r.prepared])).toEqual([
+      [true, { derived: 1 }],
+      [false, undefined],
+    ]);
+    // What is stored does not depend on it: the canonical JSON of the payload.
+    const stored = await t.db.rawRecord.findFirstOrThrow({ where: { shop, gid: "gid://shopify/Order/1" } });
+    expect(stored.payload).toBe(canonicalJson(order(1)));
+  });
+
   it("handles awkward payload text (quotes, unicode, large numbers) and children with __parentId", async () => {
     const shop = "raw-d.myshopify.com";
     const got: InsertedRawRecord[] = [];

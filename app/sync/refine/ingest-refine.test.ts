@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "../../../prisma/testing";
 import { testEngines } from "../../../tests/support/engines";
 import { canonicalJson, sha256Hex } from "../ingest/canonical";
 import { closeRawSqliteConnections, type RawBatchContext, type RawBatchRow } from "../ingest/raw-writer.server";
-import { ingestAndRefineBatch } from "./refine-raw.server";
+import { ingestAndRefineBatch, prepareRefine } from "./refine-raw.server";
 
 const CTX = { shopCurrency: "USD" };
 
@@ -72,6 +72,29 @@ for (const engine of testEngines) {
       expect(result.refined).toBe(1);
       expect(await t.db.rawRecord.count({ where: { shop } })).toBe(4);
       expect(await t.db.order.count({ where: { shop } })).toBe(3);
+    });
+
+    it("applies RowSets prepared as the records arrived (payload objects not kept), only for the rows that were new", async () => {
+      // As the ingest pipeline hands them over: canonical JSON + prepared refinement, payload null.
+      const prepared = (payload: Record<string, unknown>, refineFrom = payload): RawBatchRow => ({
+        ...row("orders", payload),
+        payload: null,
+        prepared: prepareRefine("orders", "backfill", refineFrom, CTX),
+      });
+      const first = await ingestAndRefineBatch(t.db, [prepared(order(10)), prepared({ name: "prepared without id" })], raw(), { context: CTX });
+      expect(first.inserted.map((r) => r.payload)).toEqual([null, null]);
+      expect(first.refined).toBe(1);
+      expect(first.errors).toHaveLength(1);
+      const failed = await t.db.rawRecord.findFirstOrThrow({ where: { shop, id: Number(first.errors[0]!.id) } });
+      expect([failed.status, failed.error]).toEqual(["error", "record has no id"]);
+      expect((await t.db.order.findFirstOrThrow({ where: { shop, id: 10n } })).name).toBe("#1010");
+
+      // The same record again, with a RowSet that would rename the order: its raw row exists, so
+      // nothing of it is applied.
+      const again = await ingestAndRefineBatch(t.db, [prepared(order(10), order(10, { name: "#must-not-apply" }))], raw(), { context: CTX });
+      expect(again.inserted).toHaveLength(0);
+      expect(again.refined).toBe(0);
+      expect((await t.db.order.findFirstOrThrow({ where: { shop, id: 10n } })).name).toBe("#1010");
     });
 
     it("a newer version of a stored record is a new raw row and updates the refined row", async () => {

@@ -12,7 +12,7 @@
  * constraint), the batch is retried one record per transaction so that only the culprit ends in
  * status error and the others are refined.
  *
- * Works on rows just written by the raw writer (payload objects in memory, no re-read) and on rows
+ * Works on rows just written by the raw writer (payload objects or prepared RowSets in memory, no re-read) and on rows
  * read back from raw_records (`refinePending`: retries, resume after a restart).
  */
 import { engineOf, type Db, type Engine } from "~/db.server";
@@ -58,6 +58,22 @@ function refineOne(record: RawRecordToRefine, ctx: RefineContext): RowSet {
   }
   if (body.id === undefined || body.id === null) throw new Error("record has no id");
   return definitionFor(record.resource).refineGraphql(body, (body.__parentId as string | undefined) ?? null, ctx);
+}
+
+/**
+ * A GraphQL-shaped record (bulk line, page node) refined ahead of its raw insert: its RowSet, or
+ * the refiner's message. The ingest pipeline computes it as each record arrives and hands it to
+ * the raw writer as `prepared`, so a batch holds RowSets instead of whole parsed records;
+ * ingestAndRefineBatch then applies the prepared results of exactly the rows that were new.
+ */
+export type PreparedRefine = { set: RowSet; error?: undefined } | { set?: undefined; error: string };
+
+export function prepareRefine(resource: string, source: string, payload: unknown, ctx: RefineContext): PreparedRefine {
+  try {
+    return { set: refineOne({ id: 0, resource, source, payload }, ctx) };
+  } catch (error) {
+    return { error: message(error) };
+  }
 }
 
 /** The refinement context of a shop (its currency), as refineRawRecords reads it by default. */
@@ -245,6 +261,12 @@ export async function ingestAndRefineBatch(
       const sets: RowSet[] = [];
       const errors: { id: bigint; message: string }[] = [];
       for (const r of inserted) {
+        const prepared = r.prepared as PreparedRefine | undefined;
+        if (prepared) {
+          if (prepared.set) sets.push(prepared.set);
+          else errors.push({ id: r.id, message: prepared.error });
+          continue;
+        }
         try {
           sets.push(refineOne({ id: r.id, resource: r.resource, source: raw.source, payload: r.payload }, ctx));
         } catch (error) {
@@ -260,7 +282,8 @@ export async function ingestAndRefineBatch(
     const result = await refineRawRecords(
       db,
       raw.shop,
-      inserted.map((r) => ({ id: r.id, resource: r.resource, source: raw.source, payload: r.payload })),
+      // A row added with `prepared` kept only its canonical JSON: refine from that text.
+      inserted.map((r) => ({ id: r.id, resource: r.resource, source: raw.source, payload: r.payload ?? r.json })),
       { ...options, context: ctx, now },
     );
     return { inserted, refined: result.refined, errors: result.errors };

@@ -136,6 +136,15 @@ export type Tx = Pick<Db, "$executeRawUnsafe" | "$queryRawUnsafe">;
 
 const PARAM_LIMIT: Record<Engine, number> = { sqlite: 32_000, postgresql: 65_000 };
 
+/**
+ * Rows per multi-row upsert. SQLite runs in-process: beyond ~100 rows a statement saves nothing
+ * per row, while each cached prepared statement keeps its whole program (~100 bytes per bound
+ * parameter) in native memory — a 600-row orders upsert alone holds a few MB, and a backfill
+ * caches over a hundred shapes × sizes. PostgreSQL: as many as the parameter limit allows (one
+ * round trip per statement).
+ */
+const MAX_ROWS_PER_UPSERT: Record<Engine, number> = { sqlite: 128, postgresql: Number.MAX_SAFE_INTEGER };
+
 const PG_TYPE: Record<ColumnType, string> = {
   bigint: "bigint",
   string: "text",
@@ -265,7 +274,7 @@ function* upsertShape(
   const sig = fields.join(",");
   let written = 0;
   const perRow = cols.length + 2;
-  const chunk = Math.max(1, Math.floor(PARAM_LIMIT[engine] / perRow));
+  const chunk = Math.max(1, Math.min(MAX_ROWS_PER_UPSERT[engine], Math.floor(PARAM_LIMIT[engine] / perRow)));
   const shopParam = bindValue(engine, "shop", shop);
   const nowParam = bindValue(engine, "date", now);
   const keyColumns = spec.key.map((k) => spec.byField.get(k)!.column);
