@@ -30,11 +30,20 @@ export { Prisma } from "./generated/prisma-sqlite/client";
 export type Db = SqlitePrismaClient;
 
 /** Per-connection SQLite settings, applied when the adapter opens its connection. */
+/**
+ * WAL pages before a connection checkpoints after its own commit. SQLite's default (1000) made the
+ * app's Prisma connection copy each ingest batch the raw writer's connection had just committed
+ * back into the database file, with its fsyncs, on every job or progress write (4.2 s per 83k
+ * records); every 10,000 pages (~40 MB of WAL) costs a tenth of the syncs. Both connections use it.
+ */
+export const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 export const SQLITE_PRAGMAS = [
   "PRAGMA journal_mode = WAL", // readers never block the writer
   "PRAGMA synchronous = NORMAL", // safe with WAL, much faster than FULL
   `PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, // wait for a writer instead of SQLITE_BUSY
   "PRAGMA foreign_keys = ON",
+  `PRAGMA wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`,
 ].join(";\n");
 
 /** better-sqlite3 adapter that applies SQLITE_PRAGMAS before the first query. */

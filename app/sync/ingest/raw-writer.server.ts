@@ -28,7 +28,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import type Database from "better-sqlite3";
-import { engineOf, type Db, type Engine } from "~/db.server";
+import { engineOf, SQLITE_WAL_AUTOCHECKPOINT_PAGES as WAL_AUTOCHECKPOINT_PAGES, type Db, type Engine } from "~/db.server";
 import { canonicalJson, sha256Hex } from "./canonical";
 
 export type RawSource = "backfill" | "webhook" | "reconcile" | "incremental";
@@ -335,14 +335,9 @@ const sqliteFiles = new WeakMap<Db, Promise<string>>();
 function sqliteFileOf(db: Db): Promise<string> {
   let file = sqliteFiles.get(db);
   if (!file) {
-    file = db.$queryRawUnsafe<{ name: string; file: string }[]>("PRAGMA database_list").then(async (rows) => {
+    file = db.$queryRawUnsafe<{ name: string; file: string }[]>("PRAGMA database_list").then((rows) => {
       const main = rows.find((r) => r.name === "main");
       if (!main?.file) throw new Error("raw writer: the SQLite database has no file (in-memory databases are not supported)");
-      // The app's own (Prisma) connection checkpoints the WAL after any commit of its own once
-      // the WAL holds 1000 pages (SQLite's default). During ingest every job-table write or
-      // progress checkpoint would then copy the batch the direct connection just committed back
-      // into the database file, with its fsyncs: align it with the ingest connection's threshold.
-      await db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       return main.file;
     });
     sqliteFiles.set(db, file);
@@ -422,7 +417,6 @@ export function tuneSqliteWriter(db: Database.Database): void {
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 }
 
-const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /** Page cache of the ingest connection, in KiB. */
 const SQLITE_CACHE_KB = 8 * 1024;
