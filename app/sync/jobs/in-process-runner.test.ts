@@ -84,6 +84,9 @@ describe.each(testEngines)("in-process job runner on %s", (engine) => {
     await createInProcessRunner({ db: t.db, handlers: [poison] }).runUntilIdle();
     expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", attempts: 1 });
     expect(await listStoppedJobs(t.db, s)).toEqual([]);
+    // A sync run's own job is reported by its run (failed, with the error), not listed again.
+    await t.db.job.create({ data: { shop: s, type: "sync.bulk.ingest", status: "parked", lastError: "x" } });
+    expect(await listStoppedJobs(t.db, s)).toEqual([]);
   });
 
   it("fails a PermanentJobError at once without retrying", async () => {

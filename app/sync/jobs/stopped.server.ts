@@ -7,6 +7,14 @@
 import type { Db } from "~/db.server";
 import { recordActivity } from "../sync-runs.server";
 import { SYNC_RESOURCES } from "../resources/catalog";
+import { JOB_TYPES } from "../backfill/names";
+
+/**
+ * Jobs of a sync run report their own last failure: the run ends `failed` with its error on the
+ * dashboard and in the feed, and the next scheduled sync starts a new run. They are not listed
+ * here (retrying the job of a finished run would do nothing).
+ */
+const RUN_JOB_TYPES: readonly string[] = [JOB_TYPES.bulkStart, JOB_TYPES.bulkAwait, JOB_TYPES.bulkIngest, JOB_TYPES.paginated];
 
 const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label.toLowerCase()]));
 
@@ -48,7 +56,7 @@ export interface StoppedJob {
 /** The shop's stopped jobs, most recent first. */
 export async function listStoppedJobs(db: Db, shop: string, limit = 20): Promise<StoppedJob[]> {
   const rows = await db.job.findMany({
-    where: { shop, status: { in: ["parked", "failed"] } },
+    where: { shop, status: { in: ["parked", "failed"] }, type: { notIn: [...RUN_JOB_TYPES] } },
     orderBy: { updatedAt: "desc" },
     take: Math.min(100, Math.max(1, limit)),
     select: { id: true, type: true, resource: true, status: true, attempts: true, lastError: true, updatedAt: true },
@@ -71,7 +79,7 @@ export async function listStoppedJobs(db: Db, shop: string, limit = 20): Promise
  */
 export async function retryStoppedJob(db: Db, shop: string, id: string, now = new Date()): Promise<boolean> {
   const { count } = await db.job.updateMany({
-    where: { id, shop, status: { in: ["parked", "failed"] } },
+    where: { id, shop, status: { in: ["parked", "failed"] }, type: { notIn: [...RUN_JOB_TYPES] } },
     data: { status: "queued", attempts: 0, runAt: now, lockedBy: null, lockedAt: null },
   });
   return count > 0;
@@ -83,6 +91,7 @@ export async function recordJobParked(
   job: { id: string; type: string; shop: string; resource: string | null; attempts: number },
   error: string,
 ): Promise<void> {
+  if (RUN_JOB_TYPES.includes(job.type)) return;
   try {
     await recordActivity(db, {
       shop: job.shop,
