@@ -3,7 +3,7 @@
  * resource and by kind (a group such as "sync" = every "sync.*" kind, or one exact kind).
  */
 import type { Db } from "../db.server";
-import { SYNC_RESOURCES } from "../sync/resources/catalog";
+import { resourceLabel } from "../sync/resources/catalog";
 
 import { decodeCursor, encodeCursor, type OrderField, seekWhere } from "./keyset";
 import { recordPathForGid } from "./tables";
@@ -51,7 +51,6 @@ const ORDER: OrderField[] = [
   { field: "id", type: "int" },
 ];
 
-const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label]));
 
 export function kindWhere(kind: string | null | undefined): Record<string, unknown> | null {
   if (!kind) return null;
@@ -67,7 +66,7 @@ export function activitySentence(event: {
 }): string {
   const message = event.message.trim();
   if (message) return /[.!?]$/.test(message) ? message : `${message}.`;
-  const what = event.resource ? (LABELS.get(event.resource) ?? event.resource).toLowerCase() : "";
+  const what = event.resource ? (resourceLabel(event.resource) ?? event.resource).toLowerCase() : "";
   const [group, action = ""] = event.kind.split(".");
   const subject = what ? ` of ${what}` : "";
   switch (group) {
@@ -120,7 +119,7 @@ export async function listActivity(
       level: level(e.level),
       kind: e.kind,
       resource: e.resource,
-      resourceLabel: e.resource ? (LABELS.get(e.resource) ?? e.resource) : null,
+      resourceLabel: e.resource ? (resourceLabel(e.resource) ?? e.resource) : null,
       sentence: activitySentence(e),
       recordPath: recordPathForGid(e.subjectGid),
     })),

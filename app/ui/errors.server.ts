@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db.server";
 import { refineRawRecords } from "../sync/refine/refine-raw.server";
-import { SYNC_RESOURCES } from "../sync/resources/catalog";
+import { resourceLabel } from "../sync/resources/catalog";
 
 import { describeSource } from "./browse.server";
 import { decodeCursor, encodeCursor, type OrderField, seekWhere } from "./keyset";
@@ -31,7 +31,6 @@ export interface RecordErrorPage {
 }
 
 const ORDER: OrderField[] = [{ field: "id", type: "int" }];
-const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label]));
 const CAP = 10_000;
 /** Records refined again within one request; more stay pending for the next refinement pass. */
 export const RETRY_BATCH = 1000;
@@ -68,7 +67,7 @@ export async function listRecordErrors(
     items: page.map((r) => ({
       id: r.id,
       resource: r.resource,
-      resourceLabel: LABELS.get(r.resource) ?? r.resource,
+      resourceLabel: resourceLabel(r.resource) ?? r.resource,
       gid: r.gid,
       source: r.source,
       sourceLabel: describeSource(r.source),

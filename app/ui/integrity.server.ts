@@ -4,7 +4,7 @@
  */
 import type { Db } from "../db.server";
 import { enqueue } from "../sync/jobs/enqueue.server";
-import { SYNC_RESOURCES } from "../sync/resources/catalog";
+import { resourceLabel } from "../sync/resources/catalog";
 
 import { decodeCursor, encodeCursor, type OrderField, seekWhere } from "./keyset";
 import { parseJson } from "./serialize";
@@ -51,7 +51,6 @@ const ORDER: OrderField[] = [
   { field: "startedAt", type: "date" },
   { field: "id", type: "string" },
 ];
-const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label]));
 const TOTAL_KEYS =
   /^(local|remote|expected|checked|total|count|localCount|remoteCount|durationMs|duration|ms|live|skippedLive)$/i;
 
@@ -188,7 +187,7 @@ export function parseFindings(summaryJson: string | null): Finding[] {
     entries = Object.entries(summary as Record<string, unknown>);
   }
   return entries.map(([resource, value]) => {
-    const label = LABELS.get(resource) ?? words(resource);
+    const label = resourceLabel(resource) ?? words(resource);
     if (isResourceReport(value)) {
       const { metrics, differences } = resourceReportMetrics(value);
       return { resource, label, metrics, hasDifferences: differences > 0 };

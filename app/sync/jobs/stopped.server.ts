@@ -6,7 +6,7 @@
  */
 import type { Db } from "~/db.server";
 import { recordActivity } from "../sync-runs.server";
-import { SYNC_RESOURCES } from "../resources/catalog";
+import { resourceLabel } from "../resources/catalog";
 import { JOB_TYPES } from "../backfill/names";
 
 /**
@@ -16,11 +16,10 @@ import { JOB_TYPES } from "../backfill/names";
  */
 const RUN_JOB_TYPES: readonly string[] = [JOB_TYPES.bulkStart, JOB_TYPES.bulkAwait, JOB_TYPES.bulkIngest, JOB_TYPES.paginated];
 
-const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label.toLowerCase()]));
 
 /** What a job of this type does, in a merchant's words ("copying orders"). */
 export function jobLabel(type: string, resource: string | null): string {
-  const what = resource ? (LABELS.get(resource) ?? resource) : null;
+  const what = resource ? (resourceLabel(resource)?.toLowerCase() ?? resource) : null;
   switch (type) {
     case "sync.bulk.start":
     case "sync.bulk.await":

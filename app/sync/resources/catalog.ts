@@ -255,6 +255,13 @@ export const COMPLIANCE_TOPICS = [
   "shop/redact",
 ] as const;
 
+const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label]));
+
+/** The merchant-facing name of a resource ("Orders", "Inventory items"); undefined for an unknown key. */
+export function resourceLabel(key: string): string | undefined {
+  return LABELS.get(key);
+}
+
 export function getResource(key: ResourceKey): SyncResource {
   const resource = SYNC_RESOURCES.find((r) => r.key === key);
   if (!resource) throw new Error(`Unknown sync resource: ${key}`);

@@ -29,7 +29,7 @@ import type { Db } from "~/db.server";
 import { defineJob } from "../jobs/define";
 import type { JobDefinition } from "../jobs/types";
 import { refineRawRecords } from "../refine/refine-raw.server";
-import { SYNC_RESOURCES } from "../resources/catalog";
+import { resourceLabel, SYNC_RESOURCES } from "../resources/catalog";
 import { recordActivity } from "../sync-runs.server";
 import { WEBHOOK_REFINE_JOB, refineDedupeKey } from "./names";
 import { payloadUpdatedAt } from "./topics";
@@ -249,12 +249,11 @@ function appliedChange(item: Item): AppliedChange {
   };
 }
 
-const LABELS = new Map<string, string>(SYNC_RESOURCES.map((r) => [r.key, r.label.toLowerCase()]));
 /** Catalog order (orders, products, customers…), so the sentence does not depend on arrival order. */
 const ORDER = new Map<string, number>(SYNC_RESOURCES.map((r, i) => [r.key, i]));
 
 function noun(resource: string, n: number): string {
-  const plural = LABELS.get(resource) ?? resource;
+  const plural = resourceLabel(resource)?.toLowerCase() ?? resource;
   return n === 1 ? plural.replace(/s$/, "") : plural;
 }
 
