@@ -17,21 +17,12 @@
  */
 import { engineOf, type Db, type Engine } from "~/db.server";
 import { rawInsertPlan, type InsertedRawRecord, type RawBatchContext, type RawBatchRow } from "../ingest/raw-writer.server";
-import { definitionFor, definitionForTopic } from "../resources";
 import type { RefineContext } from "../resources/normalize";
 import type { RowSet } from "../resources/types";
+import { message, refineOne, type PreparedRefine, type RawRecordToRefine } from "./refine-one";
 import { applyRowSetsPlan, inTransaction, run, sqliteTimestamp, type ApplyResult, type Plan } from "./upsert.server";
 
-export interface RawRecordToRefine {
-  id: number | bigint;
-  resource: string;
-  /** backfill | incremental | reconcile (GraphQL shape) or webhook (REST shape). */
-  source: string;
-  /** Webhook topic (required for source "webhook"). */
-  topic?: string | null;
-  /** The record: an object, or its JSON text as stored in raw_records.payload. */
-  payload: unknown;
-}
+export { prepareRefine, type PreparedRefine, type RawRecordToRefine } from "./refine-one";
 
 export interface RefineRawResult extends ApplyResult {
   refined: number;
@@ -46,45 +37,10 @@ export interface RefineRawOptions {
 
 const ID_CHUNK = 5_000;
 
-function refineOne(record: RawRecordToRefine, ctx: RefineContext): RowSet {
-  const payload = typeof record.payload === "string" ? (JSON.parse(record.payload) as unknown) : record.payload;
-  if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new Error("payload is not a JSON object");
-  const body = payload as Record<string, unknown>;
-  if (record.source === "webhook") {
-    if (!record.topic) throw new Error("webhook record without a topic");
-    const def = definitionForTopic(record.topic);
-    if (!def) throw new Error(`no resource handles webhook topic ${record.topic}`);
-    return def.refineRest(record.topic, body, ctx);
-  }
-  if (body.id === undefined || body.id === null) throw new Error("record has no id");
-  return definitionFor(record.resource).refineGraphql(body, (body.__parentId as string | undefined) ?? null, ctx);
-}
-
-/**
- * A GraphQL-shaped record (bulk line, page node) refined ahead of its raw insert: its RowSet, or
- * the refiner's message. The ingest pipeline computes it as each record arrives and hands it to
- * the raw writer as `prepared`, so a batch holds RowSets instead of whole parsed records;
- * ingestAndRefineBatch then applies the prepared results of exactly the rows that were new.
- */
-export type PreparedRefine = { set: RowSet; error?: undefined } | { set?: undefined; error: string };
-
-export function prepareRefine(resource: string, source: string, payload: unknown, ctx: RefineContext): PreparedRefine {
-  try {
-    return { set: refineOne({ id: 0, resource, source, payload }, ctx) };
-  } catch (error) {
-    return { error: message(error) };
-  }
-}
-
 /** The refinement context of a shop (its currency), as refineRawRecords reads it by default. */
 export async function shopContext(db: Db, shop: string): Promise<RefineContext> {
   const row = await db.shop.findUnique({ where: { shop }, select: { currencyCode: true } });
   return { shopCurrency: row?.currencyCode ?? null };
-}
-
-function message(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
 }
 
 function* markStatuses(
