@@ -16,7 +16,8 @@
  */
 import type { Db } from "../../db.server";
 import { AccessDeniedError, GraphqlError, type AdminGraphql } from "../admin-client";
-import { readJsonl } from "../bulk/jsonl";
+import { downloadJsonl } from "../bulk/jsonl";
+import { preparedBatches } from "../ingest/prepare-thread.server";
 import { defineJob } from "../jobs/define";
 import type { JobContext, JobDefinition, JobResult } from "../jobs/types";
 import { refinePending } from "../refine/refine-raw.server";
@@ -317,18 +318,17 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
     const resumed = state.byteOffset > 0 || ctx.job.attempt > 1;
     const pipeline = createIngestPipeline(deps, { shop: run.shop, resource: run.resource, runId: run.id, source: run.kind === "backfill" ? "backfill" : "incremental", state });
     const checkpoint = await checkpointer(run, state, pipeline);
-    let since = 0;
+    // The download stays on this thread; parsing, hashing and refining run on a preparation
+    // thread (when there is one) while this thread writes the batch before.
+    const bytes = downloadJsonl(state.url, deps.fetch, { offset: state.byteOffset, signal: ctx.signal });
+    const options = { ...(await pipeline.prepareOptions()), batchSize: tuning.ingestBatch, startOffset: state.byteOffset, startLine: state.line };
     let offset = state.byteOffset;
     let line = state.line;
-    for await (const item of readJsonl(state.url, { fetch: deps.fetch, startOffset: state.byteOffset, startLine: state.line, download: { signal: ctx.signal } })) {
-      if (item.kind === "error") pipeline.addError();
-      else await pipeline.add(item.value);
-      offset = item.offset;
-      line = item.line + 1;
-      if (++since >= tuning.ingestBatch) {
-        since = 0;
-        await checkpoint({ byteOffset: offset, line });
-      }
+    for await (const batch of preparedBatches(bytes, options)) {
+      await pipeline.addPrepared(batch);
+      offset = batch.offset;
+      line = batch.line;
+      await checkpoint({ byteOffset: offset, line });
     }
     await checkpoint({ byteOffset: offset, line });
     if (resumed) await refineLeftovers(run);

@@ -8,7 +8,8 @@
  */
 import type { RefineContext } from "../resources/normalize";
 import { createRawWriter, type RawSource } from "../ingest/raw-writer.server";
-import { ingestAndRefineBatch, prepareRefine, shopContext } from "../refine/refine-raw.server";
+import { prepareRecord, type PreparedBatch, type PreparedRecord, type PrepareOptions } from "../ingest/prepare";
+import { ingestAndRefineBatch, shopContext } from "../refine/refine-raw.server";
 import type { SyncDeps } from "./deps";
 import { tuningOf } from "./deps";
 import { maxIso, minIso, RECENT_ROOTS, type RunState } from "./state";
@@ -28,6 +29,10 @@ export interface PipelineCounts {
 
 export interface IngestPipeline {
   add(record: Record<string, unknown>): Promise<void>;
+  /** A batch prepared by app/sync/ingest/prepare.ts (on a preparation thread or not). */
+  addPrepared(batch: PreparedBatch): Promise<void>;
+  /** What add() and addPrepared() need to prepare records themselves. */
+  prepareOptions(): Promise<Pick<PrepareOptions, "resource" | "source" | "context" | "trackMetrics">>;
   /** Record a line that could not even be parsed. */
   addError(): void;
   commit(): Promise<PipelineCounts>;
@@ -70,32 +75,46 @@ export function createIngestPipeline(deps: SyncDeps, opts: PipelineOptions): Ing
     },
   });
 
+  const prepareOptions = async () => {
+    context ??= await shopContext(db, opts.shop);
+    return { resource: opts.resource, source: opts.source, context, trackMetrics };
+  };
+
+  /** The run state follows root records: recent ids (resume), watermark, metrics window. */
+  const track = (root: NonNullable<PreparedRecord["root"]>) => {
+    if (root.numericId !== null) {
+      state.recentRoots.push(root.numericId);
+      if (state.recentRoots.length > RECENT_ROOTS) state.recentRoots.shift();
+    }
+    state.watermark = maxIso(state.watermark, root.updatedAt);
+    if (trackMetrics) {
+      state.metricsFrom = minIso(state.metricsFrom, root.metricsAt);
+      state.metricsTo = maxIso(state.metricsTo, root.metricsAt);
+    }
+  };
+
+  // A prepared record is refined already (its RowSet is applied only if its raw row is new); the
+  // batch holds its canonical JSON and RowSet, not the parsed object.
+  const addRecord = (r: PreparedRecord) => {
+    if (r.root) track(r.root);
+    return writer.add({ gid: r.gid, payload: null, canonical: { json: r.json, hash: r.hash }, prepared: r.prepared });
+  };
+
   return {
+    prepareOptions,
     async add(record) {
       delta.downloaded++;
-      const gid = record.id;
-      if (typeof gid !== "string" || !gid) {
+      const prepared = prepareRecord(record, await prepareOptions());
+      if (!prepared) {
         delta.errors++;
         return;
       }
-      if (record.__parentId === undefined) {
-        const slash = gid.lastIndexOf("/");
-        const numeric = gid.slice(slash + 1);
-        if (/^\d+$/.test(numeric)) {
-          state.recentRoots.push(numeric);
-          if (state.recentRoots.length > RECENT_ROOTS) state.recentRoots.shift();
-        }
-        state.watermark = maxIso(state.watermark, record.updatedAt);
-        if (trackMetrics) {
-          const at = record.processedAt ?? record.createdAt;
-          state.metricsFrom = minIso(state.metricsFrom, at);
-          state.metricsTo = maxIso(state.metricsTo, at);
-        }
-      }
-      // Refined right away (the parsed record is garbage as soon as this returns: the batch keeps
-      // its canonical JSON and RowSet, not the whole object); applied only if its raw row is new.
-      context ??= await shopContext(db, opts.shop);
-      await writer.add({ gid, payload: record, prepared: prepareRefine(opts.resource, opts.source, record, context) });
+      await addRecord(prepared);
+    },
+    async addPrepared(batch) {
+      delta.downloaded += batch.downloaded;
+      delta.errors += batch.errors;
+      for (const r of batch.records) await addRecord(r);
     },
     addError() {
       delta.downloaded++;

@@ -48,6 +48,8 @@ export interface RawRecordInput {
    * batch holds the compact derived value rather than the whole parsed record.
    */
   prepared?: unknown;
+  /** Its canonical JSON and SHA-256, when the caller computed them already (prepare.ts). */
+  canonical?: { json: string; hash: string };
 }
 
 /** A record that was new to the database, as written. */
@@ -186,8 +188,8 @@ export function createRawWriter(db: Db, options: RawWriterOptions): RawWriter {
     async add(record) {
       const resource = record.resource ?? options.resource;
       if (!resource) throw new Error("raw writer: resource is required (in add() or the writer options)");
-      const json = canonicalJson(record.payload);
-      const hash = sha256Hex(json);
+      const json = record.canonical?.json ?? canonicalJson(record.payload);
+      const hash = record.canonical?.hash ?? sha256Hex(json);
       if (seenInBatch.has(hash)) {
         duplicatesInBatch++;
       } else {
