@@ -23,6 +23,7 @@
 import "@shopify/shopify-api/adapters/node";
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
+import v8 from "node:v8";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -36,6 +37,7 @@ import { createSyncJobs } from "../app/sync/backfill/jobs.server";
 import { JOB_TYPES } from "../app/sync/backfill/names";
 import { startBackfill } from "../app/sync/backfill/start.server";
 import type { FetchLike } from "../app/sync/bulk/jsonl";
+import { prepareThreadStats } from "../app/sync/ingest/prepare-thread.server";
 import { closeRawSqliteConnections, tuneSqliteWriter } from "../app/sync/ingest/raw-writer.server";
 import { createInProcessRunner } from "../app/sync/jobs/in-process-runner.server";
 import { TABLE_ORDER, TABLES } from "../app/sync/refine/tables";
@@ -74,11 +76,13 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 function rssSampler() {
   let peak = process.memoryUsage().rss;
   let peakHeap = 0;
+  let peakDetail = "";
   const timer = setInterval(() => {
     const m = process.memoryUsage();
     if (m.rss > peak) {
       peak = m.rss;
       peakHeap = m.heapTotal;
+      peakDetail = `heap used ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(m.external / 2 ** 20).toFixed(0)} MB, array buffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)} MB`;
     }
   }, 50);
   return {
@@ -86,7 +90,7 @@ function rssSampler() {
     stop: () => {
       clearInterval(timer);
       if (process.env.BENCH_DEBUG)
-        console.log(`V8 heap at the RSS peak: ${(peakHeap / 2 ** 20).toFixed(0)} MB`);
+        console.log(`V8 heap of the main thread at the RSS peak: ${(peakHeap / 2 ** 20).toFixed(0)} MB (${peakDetail})`);
       return Math.max(peak, process.memoryUsage().rss);
     },
   };
@@ -492,10 +496,15 @@ async function main() {
     `StoreSync backfill benchmark — ${os.cpus().length} CPUs, Node ${process.version}, load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
-      .join(" ")}`,
+      .join(" ")}; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--") && !a.includes("tsx") && a !== "--require" && a !== "--import").join(" ") || "none"}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB`,
   );
   const base = await runSqlite(ORDERS, !NO_CEILING);
   print(base);
+  const threads = prepareThreadStats();
+  console.log(
+    `[sqlite] ingests prepared on a preparation thread: ${threads.onThread}, on their job's thread: ${threads.onOwnThread}` +
+      (threads.unavailable ? ` (no thread: ${threads.unavailable})` : ` (STORESYNC_INGEST_THREADS=${process.env.STORESYNC_INGEST_THREADS ?? "1 (default)"})`),
+  );
   if (MILLION) {
     const big = await runSqlite(1_000_000, false);
     print(big);
