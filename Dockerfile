@@ -17,7 +17,11 @@ RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
+# MALLOC_ARENA_MAX: glibc gives every thread (ingest preparation, libuv pool) its own malloc
+# arena, and freed SQLite/driver memory stays resident in them: 2 arenas cut a backfill's peak RSS
+# by ~40 MB (bench:backfill).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     PORT=3000 \
     LOG_FORMAT=json \
     CHECKPOINT_DISABLE=1 \

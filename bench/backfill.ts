@@ -37,6 +37,7 @@ import { createSyncJobs } from "../app/sync/backfill/jobs.server";
 import { JOB_TYPES } from "../app/sync/backfill/names";
 import { startBackfill } from "../app/sync/backfill/start.server";
 import type { FetchLike } from "../app/sync/bulk/jsonl";
+import { limitHeapGrowth } from "../app/sync/ingest/heap.server";
 import { prepareThreadStats } from "../app/sync/ingest/prepare-thread.server";
 import { closeRawSqliteConnections, tuneSqliteWriter } from "../app/sync/ingest/raw-writer.server";
 import { createInProcessRunner } from "../app/sync/jobs/in-process-runner.server";
@@ -496,10 +497,11 @@ async function main() {
     `StoreSync backfill benchmark — ${os.cpus().length} CPUs, Node ${process.version}, load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
-      .join(" ")}; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--") && !a.includes("tsx") && a !== "--require" && a !== "--import").join(" ") || "none"}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB`,
+      .join(" ")}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "unset"}; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--") && !a.includes("tsx") && a !== "--require" && a !== "--import").join(" ") || "none"}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB`,
   );
   const base = await runSqlite(ORDERS, !NO_CEILING);
   print(base);
+  console.log(`[sqlite] V8 heap growing factor while ingesting: ${limitHeapGrowth() ? `1.${String(limitHeapGrowth()).padStart(2, "0")} (STORESYNC_HEAP_GROWING_PERCENT)` : "V8's own"}`);
   const threads = prepareThreadStats();
   console.log(
     `[sqlite] ingests prepared on a preparation thread: ${threads.onThread}, on their job's thread: ${threads.onOwnThread}` +

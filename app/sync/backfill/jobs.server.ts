@@ -17,6 +17,7 @@
 import type { Db } from "../../db.server";
 import { AccessDeniedError, GraphqlError, type AdminGraphql } from "../admin-client";
 import { downloadJsonl } from "../bulk/jsonl";
+import { limitHeapGrowth } from "../ingest/heap.server";
 import { preparedBatches } from "../ingest/prepare-thread.server";
 import { defineJob } from "../jobs/define";
 import type { JobContext, JobDefinition, JobResult } from "../jobs/types";
@@ -318,6 +319,7 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
     const resumed = state.byteOffset > 0 || ctx.job.attempt > 1;
     const pipeline = createIngestPipeline(deps, { shop: run.shop, resource: run.resource, runId: run.id, source: run.kind === "backfill" ? "backfill" : "incremental", state });
     const checkpoint = await checkpointer(run, state, pipeline);
+    limitHeapGrowth();
     // The download stays on this thread; parsing, hashing and refining run on a preparation
     // thread (when there is one) while this thread writes the batch before.
     const bytes = downloadJsonl(state.url, deps.fetch, { offset: state.byteOffset, signal: ctx.signal });
