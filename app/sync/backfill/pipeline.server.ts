@@ -33,8 +33,6 @@ export interface IngestPipeline {
   addPrepared(batch: PreparedBatch): Promise<void>;
   /** What add() and addPrepared() need to prepare records themselves. */
   prepareOptions(): Promise<Pick<PrepareOptions, "resource" | "source" | "context" | "trackMetrics">>;
-  /** Record a line that could not even be parsed. */
-  addError(): void;
   commit(): Promise<PipelineCounts>;
 }
 
@@ -115,10 +113,6 @@ export function createIngestPipeline(deps: SyncDeps, opts: PipelineOptions): Ing
       delta.downloaded += batch.downloaded;
       delta.errors += batch.errors;
       for (const r of batch.records) await addRecord(r);
-    },
-    addError() {
-      delta.downloaded++;
-      delta.errors++;
     },
     async commit() {
       const totals = await writer.flush();
