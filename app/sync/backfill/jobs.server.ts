@@ -324,15 +324,10 @@ export function createSyncJobs(deps: SyncDeps): JobDefinition<never>[] {
     // thread (when there is one) while this thread writes the batch before.
     const bytes = downloadJsonl(state.url, deps.fetch, { offset: state.byteOffset, signal: ctx.signal });
     const options = { ...(await pipeline.prepareOptions()), batchSize: tuning.ingestBatch, startOffset: state.byteOffset, startLine: state.line };
-    let offset = state.byteOffset;
-    let line = state.line;
     for await (const batch of preparedBatches(bytes, options)) {
       await pipeline.addPrepared(batch);
-      offset = batch.offset;
-      line = batch.line;
-      await checkpoint({ byteOffset: offset, line });
+      await checkpoint({ byteOffset: batch.offset, line: batch.line });
     }
-    await checkpoint({ byteOffset: offset, line });
     if (resumed) await refineLeftovers(run);
     if (state.partial) return scheduleRestart(ctx, run, state, "the export stopped before the end");
     await completeRun(run.id);
