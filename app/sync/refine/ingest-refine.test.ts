@@ -8,7 +8,8 @@ import { createTestDatabase, type TestDatabase } from "../../../prisma/testing";
 import { testEngines } from "../../../tests/support/engines";
 import { canonicalJson, sha256Hex } from "../ingest/canonical";
 import { closeRawSqliteConnections, type RawBatchContext, type RawBatchRow } from "../ingest/raw-writer.server";
-import { ingestAndRefineBatch, prepareRefine } from "./refine-raw.server";
+import { prepareRefine } from "./refine-one";
+import { ingestAndRefineBatch } from "./refine-raw.server";
 
 const CTX = { shopCurrency: "USD" };
 

@@ -22,8 +22,6 @@ import type { RowSet } from "../resources/types";
 import { message, refineOne, type PreparedRefine, type RawRecordToRefine } from "./refine-one";
 import { applyRowSetsPlan, inTransaction, run, sqliteTimestamp, type ApplyResult, type Plan } from "./upsert.server";
 
-export { prepareRefine, type PreparedRefine, type RawRecordToRefine } from "./refine-one";
-
 export interface RefineRawResult extends ApplyResult {
   refined: number;
   errors: { id: number | bigint; message: string }[];
