@@ -73,9 +73,10 @@ export function createIngestPipeline(deps: SyncDeps, opts: PipelineOptions): Ing
     },
   });
 
+  let options: Awaited<ReturnType<IngestPipeline["prepareOptions"]>> | null = null;
   const prepareOptions = async () => {
     context ??= await shopContext(db, opts.shop);
-    return { resource: opts.resource, source: opts.source, context, trackMetrics };
+    return (options ??= { resource: opts.resource, source: opts.source, context, trackMetrics });
   };
 
   /** The run state follows root records: recent ids (resume), watermark, metrics window. */
