@@ -177,10 +177,9 @@ function entryFile(): string | null {
 async function acquire(options: PrepareThreadOptions): Promise<Worker | null> {
   const max = options.maxThreads ?? configuredThreads();
   if (max === 0) return null;
-  const reused = idle.pop();
+  const reused = idle.at(-1);
   if (reused) {
-    clearTimeout(idleTimers.get(reused));
-    idleTimers.delete(reused);
+    forget(reused);
     reused.ref();
     return reused;
   }
@@ -200,10 +199,7 @@ async function acquire(options: PrepareThreadOptions): Promise<Worker | null> {
   }
   worker.once("exit", () => {
     live--;
-    const i = idle.indexOf(worker);
-    if (i >= 0) idle.splice(i, 1);
-    clearTimeout(idleTimers.get(worker));
-    idleTimers.delete(worker);
+    forget(worker);
   });
   const ready = await new Promise<string | null>((resolve) => {
     const timer = setTimeout(() => resolve(`no answer in ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
@@ -240,11 +236,16 @@ function release(worker: Worker): void {
   idleTimers.set(worker, timer);
 }
 
-function discard(worker: Worker): void {
+/** Out of the idle list, its idle timer cleared. */
+function forget(worker: Worker): void {
   const i = idle.indexOf(worker);
   if (i >= 0) idle.splice(i, 1);
   clearTimeout(idleTimers.get(worker));
   idleTimers.delete(worker);
+}
+
+function discard(worker: Worker): void {
+  forget(worker);
   void worker.terminate();
 }
 
