@@ -130,7 +130,7 @@ for (const engine of ["sqlite", "postgresql"] as Engine[]) {
       expect(metric.grossSales.toFixed(2)).toBe("300.30");
     });
 
-    it("gives raw records an autoincrement id and rejects a duplicate (shop, hash)", async () => {
+    it("gives raw records an autoincrement id and rejects a duplicate (shop, gid, hash)", async () => {
       const data = {
         shop: SHOP,
         resource: "orders",

@@ -9,7 +9,7 @@
  *    statuses, line items) stay;
  *  - raw payloads: every raw record about the customer, its addresses, those orders and checkouts,
  *    or containing its email/phone/name, is rewritten by scrubPersonal() with a `__redacted` marker
- *    (its hash becomes `redacted:<id>:…`, unique, so the (shop, hash) index never collides);
+ *    (its hash becomes `redacted:<id>:…`, unique, so the (shop, gid, hash) index never collides);
  *  - free text: activity events, job payloads, run/report/integrity texts and delivery errors that
  *    mention the customer get each mention replaced;
  *  - data-request exports of that customer are deleted.

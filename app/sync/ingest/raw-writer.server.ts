@@ -1,9 +1,10 @@
 /**
- * Raw ingest: every record as received, stored once per shop by the hash of its canonical JSON.
+ * Raw ingest: every record as received, stored once per shop, record (gid) and SHA-256 of its
+ * canonical JSON.
  *
  * `add()` canonicalises and hashes a record (one serialisation: the canonical text is both what is
  * hashed and what is stored) and buffers it; every `batchSize` records the batch is written in ONE
- * transaction with `INSERT … ON CONFLICT (shop, hash) DO NOTHING RETURNING id, hash` — no per-row
+ * transaction with `INSERT … ON CONFLICT (shop, gid, hash) DO NOTHING RETURNING id, hash` — no per-row
  * commit, no per-row round trip. Rows the database already had are skipped by the unique index
  * without being touched; duplicates inside a batch are dropped before sending. RETURNING names
  * exactly the rows that were new, and those — with their already-parsed payload objects — are
@@ -215,7 +216,7 @@ export type RawPlanOp = { kind: "query" | "run"; sql: string; params: unknown[] 
 
 const SQLITE_PLAN_INSERT =
   `INSERT INTO "raw_records" (${[...COLUMNS, "refined_at"].map((col) => `"${col}"`).join(",")}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ` +
-  `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id"`;
+  `ON CONFLICT ("shop","gid","hash") DO NOTHING RETURNING "id"`;
 
 /**
  * The statements inserting `batch` with `status` ('refined' rows get refined_at = receivedAt), to
@@ -258,7 +259,7 @@ export function* rawInsertPlan(
       `INSERT INTO "raw_records" (${[...COLUMNS, "refined_at"].map((c) => `"${c}"`).join(",")}) ` +
       `SELECT $1::text, j->>0, j->>1, (j->>2)::bigint, j->>3, j->>4, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::timestamptz ` +
       `FROM json_array_elements($8::json) AS j ` +
-      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id","hash"`,
+      `ON CONFLICT ("shop","gid","hash") DO NOTHING RETURNING "id","hash"`,
     params: [ctx.shop, ctx.source, status, ctx.syncRunId, ctx.webhookDeliveryId, at, status === "refined" ? at : null, JSON.stringify(rows)],
   }) as { id: bigint | number; hash: string }[];
   if (returned.length === 0) return out;
@@ -303,7 +304,7 @@ async function insertRawBatchPrisma(
       `INSERT INTO "raw_records" (${columns}) ` +
       `SELECT $1, j->>0, j->>1, (j->>2)::bigint, j->>3, j->>4, $2, 'pending', $3, $4, $5::timestamptz ` +
       `FROM json_array_elements($6::json) AS j ` +
-      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id","hash"`;
+      `ON CONFLICT ("shop","gid","hash") DO NOTHING RETURNING "id","hash"`;
     args = [shop, source, run, delivery, receivedAt.toISOString(), packed];
   } else {
     // The SQLite adapter stores DateTime as ISO-8601 text with an explicit offset; match it.
@@ -312,7 +313,7 @@ async function insertRawBatchPrisma(
       `INSERT INTO "raw_records" (${columns}) ` +
       `SELECT ?, j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, ?, 'pending', ?, ?, ? ` +
       `FROM json_each(?) AS j WHERE true ` +
-      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id","hash"`;
+      `ON CONFLICT ("shop","gid","hash") DO NOTHING RETURNING "id","hash"`;
     args = [shop, source, run, delivery, receivedAt.toISOString().replace("Z", "+00:00"), packed];
   }
   const returned = await db.$queryRawUnsafe<{ id: bigint | number; hash: string }[]>(sql, ...args);
@@ -382,7 +383,7 @@ async function directConnection(file: string): Promise<DirectConnection> {
   db.defaultSafeIntegers(true);
   const insert = db.prepare(
     `INSERT INTO "raw_records" (${COLUMNS.map((col) => `"${col}"`).join(",")}) VALUES (?,?,?,?,?,?,?,'pending',?,?,?) ` +
-      `ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id"`,
+      `ON CONFLICT ("shop","gid","hash") DO NOTHING RETURNING "id"`,
   );
   const writeBatch = db.transaction((rows: readonly Pending[], k: DirectConsts) => {
     const out: InsertedRow[] = [];
@@ -407,8 +408,8 @@ export function tuneSqliteWriter(db: Database.Database): void {
   // WAL + NORMAL: a commit is durable against an application crash; an OS crash may lose the last
   // transactions, which a resumed backfill re-reads from its checkpoint anyway.
   db.pragma("synchronous = NORMAL");
-  // Raw ingest touches random pages of the (shop, hash) index: a larger page cache than the
-  // 2 MB default keeps more of it in memory between batches. Not much larger: the cache is
+  // Ingest touches pages all over the refined tables' secondary indexes: a larger page cache than
+  // the 2 MB default keeps more of them in memory between batches. Not much larger: the cache is
   // resident memory of the app process (a 32 MB cache cost ~60 MB of peak RSS in a backfill for
   // no measurable speed-up); pages it misses are in the OS page cache.
   db.pragma(`cache_size = -${SQLITE_CACHE_KB}`);

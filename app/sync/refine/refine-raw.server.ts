@@ -190,7 +190,7 @@ export interface IngestRefineResult {
 
 /**
  * Raw ingest and refinement of one batch in ONE transaction, one write per raw record: the batch
- * is inserted already marked `refined` (`ON CONFLICT (shop, hash) DO NOTHING RETURNING` names the
+ * is inserted already marked `refined` (`ON CONFLICT (shop, gid, hash) DO NOTHING RETURNING` names the
  * new rows), exactly those are refined in memory from their payload objects and their RowSets
  * applied; the few a refiner rejects are then set to `error` with their message. Records already
  * stored are neither written nor refined again.

@@ -213,7 +213,7 @@ function prismaStore(db: Db): DeliveryStore {
               select: { id: true },
             });
             if (!d.raw) return { kind: "new", deliveryId: delivery.id, rawId: null };
-            const same = await tx.rawRecord.findUnique({ where: { shop_hash: { shop: d.shop, hash: d.raw.hash } }, select: { id: true } });
+            const same = await tx.rawRecord.findUnique({ where: { shop_gid_hash: { shop: d.shop, gid: d.raw.gid, hash: d.raw.hash } }, select: { id: true } });
             if (same) {
               // The same record version is already stored (e.g. orders/paid + orders/updated of one change).
               await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { status: "processed", processedAt: d.receivedAt } });
@@ -298,7 +298,7 @@ function sqliteStore(conn: Sqlite): DeliveryStore {
   );
   const insertRaw = conn.prepare(
     `INSERT INTO "raw_records" ("shop","resource","gid","shopify_id","hash","payload","source","status","webhook_delivery_id","received_at") ` +
-      `VALUES (?,?,?,?,?,?,'webhook','pending',?,?) ON CONFLICT ("shop","hash") DO NOTHING RETURNING "id"`,
+      `VALUES (?,?,?,?,?,?,'webhook','pending',?,?) ON CONFLICT ("shop","gid","hash") DO NOTHING RETURNING "id"`,
   );
   const markProcessed = conn.prepare(`UPDATE "webhook_deliveries" SET "status" = 'processed', "processed_at" = ? WHERE "id" = ?`);
   const jobByKey = conn.prepare(`SELECT 1 AS x FROM "jobs" WHERE "dedupe_key" = ?`);
