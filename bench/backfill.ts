@@ -22,6 +22,7 @@
  */
 import "@shopify/shopify-api/adapters/node";
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import v8 from "node:v8";
 import path from "node:path";
@@ -67,6 +68,9 @@ interface Figures {
   /** CPU time of this process (all threads) in the window, and its system part. */
   cpuSeconds: number;
   sysSeconds: number;
+  /** Bytes written to files and sockets by this process in the window (Linux), and by the ceiling's loop. */
+  writtenMb?: number;
+  ceilingWrittenMb?: number;
   ceilingSeconds?: number;
   ceilingRate?: number;
   ratio?: number;
@@ -204,6 +208,17 @@ async function bulkFilesReady(
 interface Mark {
   firstByte: number | null;
   cpu: NodeJS.CpuUsage | null;
+  written: number | null;
+}
+
+/** Bytes this process has passed to write() so far (Linux /proc/self/io `wchar`; null elsewhere). */
+function writtenBytes(): number | null {
+  try {
+    const m = /^wchar: (\d+)$/m.exec(fs.readFileSync("/proc/self/io", "utf8"));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -222,6 +237,7 @@ function timedFetch(mark: Mark, ready: () => Promise<void>): FetchLike {
           if (mark.firstByte === null) {
             mark.firstByte = performance.now();
             mark.cpu = process.cpuUsage();
+            mark.written = writtenBytes();
           }
           controller.enqueue(chunk);
         },
@@ -244,7 +260,7 @@ async function backfill(sim: ChildSim, database: TestDatabase, orders: number): 
     },
     update: {},
   });
-  const mark: Mark = { firstByte: null, cpu: null };
+  const mark: Mark = { firstByte: null, cpu: null, written: null };
   const started = performance.now();
   let generated = 0;
   let readyPromise: Promise<void> | null = null;
@@ -277,6 +293,7 @@ async function backfill(sim: ChildSim, database: TestDatabase, orders: number): 
   await runner.runUntilIdle({ horizonMs: 2_000, timeoutMs: 60 * 60_000 });
   const peak = rss.stop();
   const cpu = process.cpuUsage(mark.cpu ?? undefined);
+  const writtenEnd = writtenBytes();
   if (process.env.BENCH_DEBUG)
     console.log(
       `RSS before the backfill ${(baseRss / 2 ** 20).toFixed(0)} MB, peak ${(peak / 2 ** 20).toFixed(0)} MB`,
@@ -309,6 +326,7 @@ async function backfill(sim: ChildSim, database: TestDatabase, orders: number): 
     generateSeconds: (generated - started) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     sysSeconds: cpu.system / 1e6,
+    writtenMb: writtenEnd !== null && mark.written !== null ? (writtenEnd - mark.written) / 2 ** 20 : undefined,
   };
 }
 
@@ -343,12 +361,14 @@ function ceilingTables(): { table: string; cols: string[] }[] {
 }
 
 /** Minimal better-sqlite3 loop: the raw and refined rows of `source` into a fresh database, one transaction. */
-function sqliteCeiling(sourceFile: string, targetFile: string): number {
+function sqliteCeiling(sourceFile: string, targetFile: string): { seconds: number; writtenMb?: number } {
   const src = new Database(sourceFile, { readonly: true });
   const dst = new Database(targetFile);
   tuneSqliteWriter(dst); // the pipeline's own connection settings: like for like
   let elapsed = 0;
+  let written = 0;
   let t = performance.now();
+  let w = writtenBytes();
   dst.exec("BEGIN");
   elapsed += performance.now() - t;
   for (const { table, cols } of ceilingTables()) {
@@ -362,8 +382,10 @@ function sqliteCeiling(sourceFile: string, targetFile: string): number {
     let chunk: unknown[][] = [];
     const flush = () => {
       t = performance.now();
+      w = writtenBytes();
       for (const row of chunk) insert.run(row);
       elapsed += performance.now() - t;
+      written += (writtenBytes() ?? 0) - (w ?? 0);
       chunk = [];
     };
     for (const row of select.iterate() as IterableIterator<unknown[]>) {
@@ -373,11 +395,13 @@ function sqliteCeiling(sourceFile: string, targetFile: string): number {
     flush();
   }
   t = performance.now();
+  w = writtenBytes();
   dst.exec("COMMIT");
   elapsed += performance.now() - t;
+  written += (writtenBytes() ?? 0) - (w ?? 0);
   src.close();
   dst.close();
-  return elapsed / 1000;
+  return { seconds: elapsed / 1000, writtenMb: w === null ? undefined : written / 2 ** 20 };
 }
 
 /** Minimal pg loop: the same rows read from `source` and inserted with prepared statements in one transaction. */
@@ -435,6 +459,11 @@ function print(f: Figures) {
   console.log(
     `[${f.engine}] CPU of this process in the window: ${f.cpuSeconds.toFixed(2)} s (system ${f.sysSeconds.toFixed(2)} s) = ${fmt(f.records / f.cpuSeconds)} records per CPU-second; load average ${os.loadavg()[0]!.toFixed(2)}`,
   );
+  if (f.writtenMb !== undefined)
+    console.log(
+      `[${f.engine}] written by this process in the window: ${fmt(f.writtenMb)} MB = ${((f.writtenMb * 1024) / f.records).toFixed(1)} KB per record` +
+        (f.ceilingWrittenMb !== undefined ? `; by the ceiling's loop: ${fmt(f.ceilingWrittenMb)} MB` : ""),
+    );
   if (f.ceilingSeconds !== undefined)
     console.log(
       `[${f.engine}] raw-driver ceiling: same raw + refined rows in ${f.ceilingSeconds.toFixed(2)} s = ${fmt(f.ceilingRate!)} records/s; ratio ${f.ratio!.toFixed(3)} (target ≥ 0.35)`,
@@ -447,6 +476,14 @@ async function runSqlite(orders: number, withCeiling: boolean): Promise<Figures>
   try {
     const f = await backfill(sim, database, orders);
     await sim.close();
+    if (process.env.BENCH_DEBUG) {
+      const stat = new Database(database.url.replace(/^file:/, ""), { readonly: true });
+      const rows = stat
+        .prepare(`SELECT name, COUNT(*) AS pages, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 25`)
+        .all() as { name: string; pages: number; bytes: number }[];
+      console.log(`Largest tables and indexes: ${rows.map((r) => `${r.name} ${(r.bytes / 2 ** 20).toFixed(0)} MB`).join(", ")}`);
+      stat.close();
+    }
     if (withCeiling) {
       closeRawSqliteConnections();
       await database.db.$disconnect();
@@ -454,7 +491,9 @@ async function runSqlite(orders: number, withCeiling: boolean): Promise<Figures>
       const empty = await createTestDatabase("sqlite");
       await empty.db.$disconnect();
       const target = empty.url.replace(/^file:/, "");
-      f.ceilingSeconds = sqliteCeiling(file, target);
+      const ceiling = sqliteCeiling(file, target);
+      f.ceilingSeconds = ceiling.seconds;
+      f.ceilingWrittenMb = ceiling.writtenMb;
       f.ceilingRate = f.records / f.ceilingSeconds;
       f.ratio = f.rate / f.ceilingRate;
       await empty.drop();
