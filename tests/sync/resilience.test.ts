@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startBackfill } from "../../app/sync/backfill/start.server";
 import { readState } from "../../app/sync/backfill/state";
+import { prepareThreadStats } from "../../app/sync/ingest/prepare-thread.server";
 import { createRawWriter } from "../../app/sync/ingest/raw-writer.server";
 import { refineRawRecords } from "../../app/sync/refine/refine-raw.server";
 import { definitionFor } from "../../app/sync/resources";
@@ -136,6 +137,54 @@ describe.each(testEngines)("sync resilience (%s)", (engine) => {
       const orders = await tableDump(h.db, "orders", store.domain);
       expect(new Set(orders).size).toBe(orders.length);
       expect(orders.length).toBe(2000);
+      await startBackfill(h.deps, store.domain, { resources: ALL_BUT_ORDERS });
+      await h.drain();
+      await expectEqual(engine, h, store);
+    }, 180_000);
+  });
+
+  describe("a 40 MB record in a bulk file", () => {
+    let store: SimStore;
+    let h: SyncHarness;
+    let paddedGid = "";
+    // The orders export gains a copy of its first order carrying a 40 MB field no refiner reads. The
+    // copy refines to the very same order row. (With a capped old generation, the preparation
+    // thread's JSON.parse of this line aborted the whole process on Node 20.)
+    const fetchWithHugeRecord: typeof fetch = async (url, init) => {
+      const res = await fetch(url, init);
+      const ranged = new Headers(init?.headers).has("range");
+      if (!String(url).includes("/_sim/bulk/") || ranged || !res.ok) return res;
+      const text = await res.text();
+      const nl = text.indexOf("\n");
+      const first = JSON.parse(text.slice(0, nl)) as Json;
+      if (!String(first.id).includes("/Order/")) return new Response(text, { status: res.status, headers: res.headers });
+      paddedGid = String(first.id);
+      const padded = JSON.stringify({ ...first, __padding: "x".repeat(40 * 2 ** 20) });
+      return new Response(`${text.slice(0, nl + 1)}${padded}\n${text.slice(nl + 1)}`, { status: res.status });
+    };
+    beforeAll(async () => {
+      store = await startSimStore({ domain: `huge-${engine}.myshopify.com`, size: { orders: 60 } });
+      h = await createSyncHarness(engine, store, {}, { fetch: fetchWithHugeRecord });
+    }, 60_000);
+    afterAll(async () => {
+      await h?.close();
+      await store?.close();
+    });
+
+    it("is prepared on the preparation thread, stored whole, and the store ends equal", async () => {
+      const before = prepareThreadStats();
+      const [run] = await startBackfill(h.deps, store.domain, { resources: ["orders"] });
+      await h.drain();
+      const done = await h.db.syncRun.findUniqueOrThrow({ where: { id: run!.runId } });
+      expect(done.status).toBe("succeeded");
+      expect(done.errorCount).toBe(0);
+      expect(prepareThreadStats().onThread).toBe(before.onThread + 1);
+      // Both versions of the first order are kept raw; the large one whole.
+      const raws = await h.db.rawRecord.findMany({ where: { shop: store.domain, gid: paddedGid }, select: { payload: true } });
+      expect(raws.map((r) => r.payload.length > 40 * 2 ** 20).sort()).toEqual([false, true]);
+      expect(await h.db.rawRecord.count({ where: { shop: store.domain, resource: "orders" } })).toBe(
+        (await expectedLines(store, definitionFor("orders"))).length + 1,
+      );
       await startBackfill(h.deps, store.domain, { resources: ALL_BUT_ORDERS });
       await h.drain();
       await expectEqual(engine, h, store);

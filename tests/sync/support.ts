@@ -100,12 +100,17 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
-export async function createSyncHarness(engine: "sqlite" | "postgresql", store: SimStore, tuning: Partial<SyncTuning> = {}): Promise<SyncHarness> {
+export async function createSyncHarness(
+  engine: "sqlite" | "postgresql",
+  store: SimStore,
+  tuning: Partial<SyncTuning> = {},
+  overrides: Partial<Pick<SyncDeps, "fetch">> = {},
+): Promise<SyncHarness> {
   const database = await createTestDatabase(engine);
   const db = database.db;
   await seedShopRow(db, store);
   const admin = simulatorAdmin(store.sim.apiKey, store.sim.apiSecret, store.domain, store.token);
-  const deps = createSyncDeps({ db, adminFor: () => admin, tuning: { ...FAST_TUNING, ...tuning } });
+  const deps = createSyncDeps({ db, adminFor: () => admin, tuning: { ...FAST_TUNING, ...tuning }, ...overrides });
   const runner = createInProcessRunner({ db, handlers: createSyncJobs(deps), pollMs: 20, concurrency: 4, perShopConcurrency: 3 });
   return {
     store,
