@@ -536,7 +536,7 @@ async function main() {
     `StoreSync backfill benchmark — ${os.cpus().length} CPUs, Node ${process.version}, load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
-      .join(" ")}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "unset"}; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--") && !a.includes("tsx") && a !== "--require" && a !== "--import").join(" ") || "none"}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB`,
+      .join(" ")}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "unset"}; NODE_OPTIONS=${process.env.NODE_OPTIONS || "unset"}; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--") && !a.includes("tsx") && a !== "--require" && a !== "--import").join(" ") || "none"}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB`,
   );
   const base = await runSqlite(ORDERS, !NO_CEILING);
   print(base);
