@@ -93,6 +93,12 @@ export function engineOf(client: Db): Engine {
   return targets.get(client)?.engine ?? engine;
 }
 
+/** node-postgres settings of a PostgreSQL client made by createDb (undefined otherwise). */
+export function postgresConfigOf(client: Db): pg.PoolConfig | undefined {
+  const target = targets.get(client);
+  return target?.engine === "postgresql" ? target.pgConfig : undefined;
+}
+
 /** The most useful single line out of a Prisma / driver adapter error. */
 function describeError(error: unknown): string {
   const e = error as {

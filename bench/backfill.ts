@@ -3,7 +3,7 @@
  * inventory items, discounts) of a generated store, through the sync job handlers on the
  * in-process runner (bulkOperationRunQuery → polling → JSONL download → raw ingest → refinement).
  *
- *   npx tsx bench/backfill.ts [--orders 100000] [--million] [--no-pg] [--no-ceiling]
+ *   npx tsx bench/backfill.ts [--orders 100000] [--million] [--no-pg | --pg-only] [--no-ceiling]
  *
  * Figures:
  *   - records/s: JSONL records ingested and refined, from the first JSONL byte received to the
@@ -52,6 +52,7 @@ const args = process.argv.slice(2);
 const ORDERS = Number(args[args.indexOf("--orders") + 1] || 0) || 100_000;
 const MILLION = args.includes("--million");
 const NO_PG = args.includes("--no-pg");
+const PG_ONLY = args.includes("--pg-only");
 const NO_CEILING = args.includes("--no-ceiling");
 
 interface Figures {
@@ -538,6 +539,11 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(" ")}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? "unset"}; NODE_OPTIONS=${process.env.NODE_OPTIONS || "unset"}; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--") && !a.includes("tsx") && a !== "--require" && a !== "--import").join(" ") || "none"}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB`,
   );
+  if (PG_ONLY) {
+    const p = await runPostgres(ORDERS);
+    if (p) print(p);
+    return;
+  }
   const base = await runSqlite(ORDERS, !NO_CEILING);
   print(base);
   console.log(`[sqlite] V8 heap growing factor while ingesting: ${limitHeapGrowth() ? `1.${String(limitHeapGrowth()).padStart(2, "0")} (STORESYNC_HEAP_GROWING_PERCENT)` : "V8's own"}`);

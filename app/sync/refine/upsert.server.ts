@@ -36,7 +36,9 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import type Database from "better-sqlite3";
+import type pg from "pg";
 import { engineOf, type Db, type Engine } from "~/db.server";
+import { directPostgres } from "./direct-postgres.server";
 import { directSqlite } from "../ingest/raw-writer.server";
 import { REST_GAPS, type RestGap } from "../resources/rest-gaps";
 import type { RowSet, Row, Tombstone } from "../resources/types";
@@ -56,6 +58,17 @@ export function* query(sql: string, params: unknown[]): Plan<Record<string, unkn
 }
 export function* run(sql: string, params: unknown[]): Plan<number> {
   return (yield { kind: "run", sql, params }) as number;
+}
+
+/** Runs a plan on a node-postgres connection (inside the caller's transaction). */
+async function runPlanPg<T>(client: pg.PoolClient, plan: Plan<T>): Promise<T> {
+  let step = plan.next();
+  while (!step.done) {
+    const op = step.value;
+    const result = await client.query(op.sql, op.params);
+    step = plan.next(op.kind === "query" ? result.rows : (result.rowCount ?? 0));
+  }
+  return step.value;
 }
 
 /** Runs a plan through Prisma (inside the caller's transaction). */
@@ -96,11 +109,28 @@ export function runPlanSync<T>(sqlite: Database.Database, plan: Plan<T>): T {
 
 /**
  * Runs `build()`'s plan in one transaction: SQLite on the direct connection (IMMEDIATE, retried
- * while another writer holds the lock), PostgreSQL through a Prisma interactive transaction.
+ * while another writer holds the lock), PostgreSQL on the direct pool (direct-postgres.server.ts;
+ * through a Prisma interactive transaction for a client not made by createDb).
  */
 export async function inTransaction<T>(db: Db, build: () => Plan<T>): Promise<T> {
   const sqlite = await directSqlite(db);
-  if (!sqlite) return db.$transaction((tx) => runPlanAsync(tx, build()), { timeout: 300_000, maxWait: 60_000 });
+  if (!sqlite) {
+    const pool = directPostgres(db);
+    if (!pool) return db.$transaction((tx) => runPlanAsync(tx, build()), { timeout: 300_000, maxWait: 60_000 });
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const out = await runPlanPg(client, build());
+      await client.query("COMMIT");
+      return out;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
   const started = Date.now();
   let wait = 2;
   for (;;) {
