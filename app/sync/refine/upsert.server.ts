@@ -119,6 +119,9 @@ export async function inTransaction<T>(db: Db, build: () => Plan<T>): Promise<T>
     if (!pool) return db.$transaction((tx) => runPlanAsync(tx, build()), { timeout: 300_000, maxWait: 60_000 });
     const client = await pool.connect();
     let broken = false;
+    // The pool listens for errors of idle connections only; a checked-out one reports its own.
+    const onError = () => (broken = true);
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const out = await runPlanPg(client, build());
@@ -128,6 +131,7 @@ export async function inTransaction<T>(db: Db, build: () => Plan<T>): Promise<T>
       await client.query("ROLLBACK").catch(() => (broken = true));
       throw error;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }
