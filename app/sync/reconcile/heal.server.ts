@@ -117,16 +117,20 @@ export async function ingestRecords(
     },
   });
   const hashes: string[] = [];
+  const gidOf = new Map<string, string>();
   for (const r of records) {
-    hashes.push(sha256Hex(canonicalJson(r)));
+    const hash = sha256Hex(canonicalJson(r));
+    hashes.push(hash);
+    gidOf.set(hash, String(r.id));
     await writer.add({ gid: String(r.id), payload: r });
   }
   await writer.flush();
   const known = [...new Set(hashes.filter((h) => !ids.has(h)))];
   for (let i = 0; i < known.length; i += 500) {
     const part = known.slice(i, i + 500);
+    // The gids lead the (shop, gid, hash) unique index: without them this would scan the shop.
     const rows = await db.rawRecord.findMany({
-      where: { shop, hash: { in: part } },
+      where: { shop, gid: { in: [...new Set(part.map((h) => gidOf.get(h)!))] }, hash: { in: part } },
       select: { id: true, hash: true },
     });
     for (const r of rows) ids.set(r.hash, BigInt(r.id));
