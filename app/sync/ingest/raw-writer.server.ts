@@ -12,14 +12,15 @@
  * re-reads them.
  *
  * Two stores write the batch:
- *   - SQLite (default for a SQLite `Db`): a prepared statement on a dedicated better-sqlite3
- *     connection to the same file (WAL), one `BEGIN IMMEDIATE` transaction per batch. Going
- *     through Prisma costs as much again as SQLite itself (every raw query is planned through the
- *     query compiler with its parameters), which the ingest benchmark cannot afford. The
- *     connection never waits synchronously for a lock (busy_timeout 0): SQLITE_BUSY is retried
- *     asynchronously, so an open Prisma transaction elsewhere in the process can finish.
- *   - Prisma (PostgreSQL, or `store: "prisma"`): one statement per batch whose rows travel as a
- *     single JSON parameter (`json_array_elements` / `json_each`) instead of ten parameters per row.
+ *   - by default, `rawInsertPlan` in one transaction of refine/upsert.server.ts `inTransaction`:
+ *     on SQLite a dedicated better-sqlite3 connection to the same file (WAL, `BEGIN IMMEDIATE`,
+ *     SQLITE_BUSY retried asynchronously so an open Prisma transaction elsewhere in the process
+ *     can finish: the connection never waits synchronously, busy_timeout 0); on PostgreSQL
+ *     refinement's own node-postgres pool. Going through Prisma costs as much again as the
+ *     database itself (every raw query is planned through its query compiler with its
+ *     parameters), which the ingest benchmark cannot afford.
+ *   - Prisma (`store: "prisma"`): one statement per batch whose rows travel as a single JSON
+ *     parameter (`json_array_elements` / `json_each`) instead of ten parameters per row.
  *
  * A caller may also write the batch itself (`writeBatch`): the ingest pipeline inserts the raw
  * rows and refines the new ones in one transaction (refine-raw.server.ts ingestAndRefineBatch,
@@ -27,9 +28,9 @@
  *
  * Table and column names follow prisma/schema.base.prisma (RawRecord @@map("raw_records")).
  */
-import { setTimeout as delay } from "node:timers/promises";
 import type Database from "better-sqlite3";
 import { engineOf, SQLITE_WAL_AUTOCHECKPOINT_PAGES as WAL_AUTOCHECKPOINT_PAGES, type Db, type Engine } from "~/db.server";
+import { inTransaction } from "../refine/upsert.server";
 import { canonicalJson, sha256Hex } from "./canonical";
 
 export type RawSource = "backfill" | "webhook" | "reconcile" | "incremental";
@@ -150,7 +151,6 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 export function createRawWriter(db: Db, options: RawWriterOptions): RawWriter {
   const batchSize = Math.max(1, options.batchSize ?? 500);
   const engine = engineOf(db);
-  const useDirect = engine === "sqlite" && (options.store ?? "auto") === "auto";
   const now = options.now ?? (() => new Date());
   let pending: Pending[] = [];
   let seenInBatch = new Set<string>();
@@ -168,17 +168,18 @@ export function createRawWriter(db: Db, options: RawWriterOptions): RawWriter {
       counts.skipped += dups;
       return;
     }
+    const context: RawBatchContext = {
+      shop: options.shop,
+      source: options.source,
+      syncRunId: options.syncRunId ?? null,
+      webhookDeliveryId: options.webhookDeliveryId ?? null,
+      receivedAt: now(),
+    };
     const inserted = options.writeBatch
-      ? await options.writeBatch(batch, {
-          shop: options.shop,
-          source: options.source,
-          syncRunId: options.syncRunId ?? null,
-          webhookDeliveryId: options.webhookDeliveryId ?? null,
-          receivedAt: now(),
-        })
-      : useDirect
-        ? await insertRawBatchSqlite(await sqliteFileOf(db), options, batch, now())
-        : await insertRawBatchPrisma(db, options, batch, now());
+      ? await options.writeBatch(batch, context)
+      : options.store === "prisma"
+        ? await insertRawBatchPrisma(db, options, batch, context.receivedAt)
+        : await inTransaction(db, () => rawInsertPlan(engine, context, batch, "pending"));
     counts.inserted += inserted.length;
     counts.skipped += batch.length - inserted.length + dups;
     if (inserted.length > 0 && options.onInserted) await options.onInserted(inserted);
@@ -349,52 +350,21 @@ function sqliteFileOf(db: Db): Promise<string> {
   return file;
 }
 
-interface DirectConnection {
-  db: Database.Database;
-  insert: Database.Statement;
-  writeBatch: Database.Transaction<(rows: readonly Pending[], consts: DirectConsts) => InsertedRow[]>;
-}
-interface DirectConsts {
-  shop: string;
-  source: string;
-  run: string | null;
-  delivery: string | null;
-  at: string;
-}
-interface InsertedRow {
-  index: number;
-  id: bigint;
-}
-
-const connections = new Map<string, DirectConnection>();
+const connections = new Map<string, Database.Database>();
 
 // Loaded on first use only: a PostgreSQL deployment never loads the native SQLite module here.
 let sqliteModule: Promise<typeof Database> | undefined;
 
-async function directConnection(file: string): Promise<DirectConnection> {
+async function directConnection(file: string): Promise<Database.Database> {
   let c = connections.get(file);
   if (c) return c;
   sqliteModule ??= import("better-sqlite3").then((m) => m.default);
   const Sqlite = await sqliteModule;
   c = connections.get(file); // another caller may have opened it meanwhile
   if (c) return c;
-  const db = new Sqlite(file, { fileMustExist: true, timeout: 0 });
-  tuneSqliteWriter(db);
-  db.defaultSafeIntegers(true);
-  const insert = db.prepare(
-    `INSERT INTO "raw_records" (${COLUMNS.map((col) => `"${col}"`).join(",")}) VALUES (?,?,?,?,?,?,?,'pending',?,?,?) ` +
-      `ON CONFLICT ("shop","gid","hash") DO NOTHING RETURNING "id"`,
-  );
-  const writeBatch = db.transaction((rows: readonly Pending[], k: DirectConsts) => {
-    const out: InsertedRow[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const got = insert.get(k.shop, r.resource, r.gid, r.shopifyId, r.hash, r.json, k.source, k.run, k.delivery, k.at) as { id: bigint } | undefined;
-      if (got) out.push({ index: i, id: got.id });
-    }
-    return out;
-  });
-  c = { db, insert, writeBatch };
+  c = new Sqlite(file, { fileMustExist: true, timeout: 0 });
+  tuneSqliteWriter(c);
+  c.defaultSafeIntegers(true);
   connections.set(file, c);
   return c;
 }
@@ -431,49 +401,13 @@ const SQLITE_CACHE_KB = 8 * 1024;
  */
 export async function directSqlite(db: Db): Promise<Database.Database | undefined> {
   if (engineOf(db) !== "sqlite") return undefined;
-  return (await directConnection(await sqliteFileOf(db))).db;
+  return directConnection(await sqliteFileOf(db));
 }
 
 /** Close the direct SQLite connections (tests, shutdown). */
 export function closeRawSqliteConnections(): void {
-  for (const c of connections.values()) c.db.close();
+  for (const c of connections.values()) c.close();
   connections.clear();
-}
-
-const BUSY_RETRY_LIMIT_MS = 30_000;
-
-async function insertRawBatchSqlite(
-  file: string,
-  options: Pick<RawWriterOptions, "shop" | "source" | "syncRunId" | "webhookDeliveryId">,
-  batch: readonly Pending[],
-  receivedAt: Date,
-): Promise<InsertedRawRecord[]> {
-  if (batch.length === 0) return [];
-  const conn = await directConnection(file);
-  const consts: DirectConsts = {
-    shop: options.shop,
-    source: options.source,
-    run: options.syncRunId ?? null,
-    delivery: options.webhookDeliveryId ?? null,
-    // The SQLite adapter stores DateTime as ISO-8601 text with an explicit offset; match it.
-    at: receivedAt.toISOString().replace("Z", "+00:00"),
-  };
-  const started = Date.now();
-  let wait = 2;
-  for (;;) {
-    try {
-      const rows = conn.writeBatch.immediate(batch, consts);
-      return rows.map(({ index, id }) => {
-        const r = batch[index];
-        return { id, resource: r.resource, gid: r.gid, shopifyId: r.shopifyId, hash: r.hash, payload: r.payload, json: r.json, prepared: r.prepared };
-      });
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? "";
-      if (!code.startsWith("SQLITE_BUSY") || Date.now() - started > BUSY_RETRY_LIMIT_MS) throw err;
-      await delay(wait); // let whoever holds the write lock (e.g. a Prisma transaction) finish
-      wait = Math.min(100, wait * 2);
-    }
-  }
 }
 
 /** Numeric id from an explicit value or the GID's last path segment (`gid://shopify/Order/123?x=1` -> 123n). */

@@ -1,6 +1,7 @@
 /**
- * Refinement's own node-postgres pool for a PostgreSQL `Db`: the PostgreSQL counterpart of the
- * direct better-sqlite3 connection (ingest/raw-writer.server.ts directSqlite).
+ * Refinement's own node-postgres pool for a PostgreSQL `Db` (every `inTransaction` plan: refined
+ * rows and raw inserts): the PostgreSQL counterpart of the direct better-sqlite3 connection
+ * (ingest/raw-writer.server.ts directSqlite).
  *
  * Every raw statement sent through Prisma 6's driver-adapter client first goes through its
  * query compiler (WebAssembly), parameters included. A multi-row upsert binds thousands of
