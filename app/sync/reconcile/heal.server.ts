@@ -119,10 +119,11 @@ export async function ingestRecords(
   const hashes: string[] = [];
   const gidOf = new Map<string, string>();
   for (const r of records) {
-    const hash = sha256Hex(canonicalJson(r));
+    const json = canonicalJson(r);
+    const hash = sha256Hex(json);
     hashes.push(hash);
     gidOf.set(hash, String(r.id));
-    await writer.add({ gid: String(r.id), payload: r });
+    await writer.add({ gid: String(r.id), payload: r, canonical: { json, hash } });
   }
   await writer.flush();
   const known = [...new Set(hashes.filter((h) => !ids.has(h)))];
